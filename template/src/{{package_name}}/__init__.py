@@ -1,0 +1,1 @@
+"""The service package; `main.create_app` builds the ASGI application."""

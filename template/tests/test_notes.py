@@ -1,0 +1,228 @@
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+from tests.factories import assert_error, create_note, create_user, timestamp
+
+
+async def test_create_note_embeds_its_author(client: AsyncClient) -> None:
+    author = await create_user(client, name="Ada")
+
+    response = await client.post(
+        "/notes", json={"title": "Hello", "description": "World", "author_id": author["id"]}
+    )
+
+    assert response.status_code == 201
+    note = response.json()
+    assert note["title"] == "Hello"
+    assert note["description"] == "World"
+    assert note["author"] == {"id": author["id"], "name": "Ada"}
+    assert timestamp(note["updated_at"]) >= timestamp(note["created_at"])
+
+
+async def test_created_note_can_be_read_back(client: AsyncClient) -> None:
+    note = await create_note(client, (await create_user(client))["id"])
+
+    response = await client.get(f"/notes/{note['id']}")
+
+    assert response.status_code == 200
+    assert response.json() == note
+
+
+async def test_note_by_unknown_author_is_refused(client: AsyncClient) -> None:
+    response = await client.post("/notes", json={"title": "t", "author_id": 123456})
+
+    assert response.status_code == 422
+    assert_error(response.json(), "unknown_author")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"title": "x" * 101},
+        {"title": ""},
+        {"title": "t", "description": "x" * 501},
+        {"title": "t\x00"},
+        {"title": "t", "description": None},
+        {"title": None},
+        {"title": "t", "extra": 1},
+    ],
+    ids=[
+        "title-too-long",
+        "empty-title",
+        "description-too-long",
+        "nul-in-title",
+        "null-description",
+        "null-title",
+        "unknown-field",
+    ],
+)
+async def test_invalid_note_is_refused(client: AsyncClient, payload: dict[str, Any]) -> None:
+    author = await create_user(client)
+
+    response = await client.post("/notes", json={"author_id": author["id"], **payload})
+
+    assert response.status_code == 422
+    assert_error(response.json(), "invalid_request")
+
+
+@pytest.mark.parametrize("author_id", [0, 2**31, "abc"])
+async def test_impossible_author_id_is_refused(client: AsyncClient, author_id: object) -> None:
+    response = await client.post("/notes", json={"title": "t", "author_id": author_id})
+
+    assert response.status_code == 422
+    assert_error(response.json(), "invalid_request")
+
+
+async def test_longest_valid_note_is_stored_whole(client: AsyncClient) -> None:
+    author = await create_user(client)
+
+    note = await create_note(client, author["id"], title="t" * 100, description="d" * 500)
+
+    assert (note["title"], note["description"]) == ("t" * 100, "d" * 500)
+
+
+async def test_missing_note_is_not_found(client: AsyncClient) -> None:
+    response = await client.get("/notes/123456")
+
+    assert response.status_code == 404
+    assert_error(response.json(), "not_found")
+
+
+async def test_notes_are_listed_in_pages(client: AsyncClient) -> None:
+    author = await create_user(client)
+    created = [await create_note(client, author["id"]) for _ in range(3)]
+
+    first = (await client.get("/notes", params={"limit": 2})).json()
+    second = (await client.get("/notes", params={"limit": 2, "offset": 2})).json()
+
+    assert first["items"] == created[:2]
+    assert first["next_offset"] == 2
+    assert second["items"] == created[2:]
+    assert second["next_offset"] is None
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"q": ""}])
+async def test_note_page_bounds_are_enforced(client: AsyncClient, params: dict[str, Any]) -> None:
+    response = await client.get("/notes", params=params)
+
+    assert response.status_code == 422
+    assert_error(response.json(), "invalid_request")
+
+
+async def test_search_matches_title_or_description_ignoring_case(client: AsyncClient) -> None:
+    author = await create_user(client)
+    in_title = await create_note(client, author["id"], title="Buy MILK", description="")
+    in_description = await create_note(client, author["id"], title="x", description="milkshake")
+    await create_note(client, author["id"], title="Other", description="nothing here")
+
+    response = await client.get("/notes", params={"q": "milk"})
+
+    assert response.status_code == 200
+    assert response.json()["items"] == [in_title, in_description]
+
+
+async def test_search_treats_wildcards_literally(client: AsyncClient) -> None:
+    author = await create_user(client)
+    percent = await create_note(client, author["id"], title="100% done")
+    await create_note(client, author["id"], title="100 done")
+
+    response = await client.get("/notes", params={"q": "0%"})
+
+    assert response.json()["items"] == [percent]
+
+
+async def test_put_replaces_title_and_description(client: AsyncClient) -> None:
+    note = await create_note(client, (await create_user(client))["id"])
+
+    response = await client.put(
+        f"/notes/{note['id']}", json={"title": "New", "description": "Text"}
+    )
+
+    assert response.status_code == 200
+    replaced = response.json()
+    assert (replaced["title"], replaced["description"]) == ("New", "Text")
+    assert replaced["author"] == note["author"]
+    assert replaced["created_at"] == note["created_at"]
+    assert timestamp(replaced["updated_at"]) > timestamp(note["updated_at"])
+    assert (await client.get(f"/notes/{note['id']}")).json() == replaced
+
+
+async def test_put_needs_every_field(client: AsyncClient) -> None:
+    note = await create_note(client, (await create_user(client))["id"])
+
+    response = await client.put(f"/notes/{note['id']}", json={"title": "New"})
+
+    assert response.status_code == 422
+    assert_error(response.json(), "invalid_request")
+
+
+async def test_put_of_missing_note_is_not_found(client: AsyncClient) -> None:
+    response = await client.put("/notes/123456", json={"title": "t", "description": "d"})
+
+    assert response.status_code == 404
+
+
+async def test_patch_changes_only_the_fields_sent(client: AsyncClient) -> None:
+    note = await create_note(client, (await create_user(client))["id"])
+
+    response = await client.patch(f"/notes/{note['id']}", json={"description": "Changed"})
+
+    assert response.status_code == 200
+    changed = response.json()
+    assert changed["description"] == "Changed"
+    assert changed["title"] == note["title"]
+
+
+@pytest.mark.parametrize("payload", [{"title": None}, {"title": "x" * 101}, {"author_id": 1}])
+async def test_invalid_note_patch_is_refused(client: AsyncClient, payload: dict[str, Any]) -> None:
+    note = await create_note(client, (await create_user(client))["id"])
+
+    response = await client.patch(f"/notes/{note['id']}", json=payload)
+
+    assert response.status_code == 422
+    assert_error(response.json(), "invalid_request")
+
+
+async def test_patch_of_missing_note_is_not_found(client: AsyncClient) -> None:
+    response = await client.patch("/notes/123456", json={"title": "t"})
+
+    assert response.status_code == 404
+
+
+async def test_delete_removes_the_note(client: AsyncClient) -> None:
+    note = await create_note(client, (await create_user(client))["id"])
+
+    response = await client.delete(f"/notes/{note['id']}")
+
+    assert response.status_code == 204
+    assert (await client.get(f"/notes/{note['id']}")).status_code == 404
+
+
+async def test_delete_of_missing_note_is_not_found(client: AsyncClient) -> None:
+    response = await client.delete("/notes/123456")
+
+    assert response.status_code == 404
+
+
+async def test_listing_notes_costs_the_same_statements_for_1_or_50(
+    client: AsyncClient, statements: list[str]
+) -> None:
+    for _ in range(50):
+        await create_note(client, (await create_user(client))["id"])
+
+    def selects() -> list[str]:
+        return [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+
+    statements.clear()
+    one = await client.get("/notes", params={"limit": 1})
+    selects_for_one = selects()
+    statements.clear()
+    fifty = await client.get("/notes", params={"limit": 50})
+    selects_for_fifty = selects()
+
+    assert len(one.json()["items"]) == 1
+    assert len(fifty.json()["items"]) == 50
+    assert len({note["author"]["id"] for note in fifty.json()["items"]}) == 50
+    assert len(selects_for_fifty) == len(selects_for_one) == 1

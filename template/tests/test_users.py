@@ -1,0 +1,259 @@
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+from tests.factories import assert_error, create_note, create_user, timestamp
+
+
+async def test_create_user_returns_it_with_timestamps(client: AsyncClient) -> None:
+    response = await client.post("/users", json={"name": "Ada", "email": "ada@example.com"})
+
+    assert response.status_code == 201
+    user = response.json()
+    assert user["name"] == "Ada"
+    assert user["email"] == "ada@example.com"
+    assert isinstance(user["id"], int)
+    assert timestamp(user["updated_at"]) >= timestamp(user["created_at"])
+
+
+async def test_created_user_can_be_read_back(client: AsyncClient) -> None:
+    user = await create_user(client)
+
+    response = await client.get(f"/users/{user['id']}")
+
+    assert response.status_code == 200
+    assert response.json() == user
+
+
+async def test_duplicate_email_is_a_conflict(client: AsyncClient) -> None:
+    await create_user(client, email="taken@example.com")
+
+    response = await client.post("/users", json={"name": "B", "email": "taken@example.com"})
+
+    assert response.status_code == 409
+    assert_error(response.json(), "email_taken")
+
+
+async def test_the_service_works_after_a_conflict(client: AsyncClient) -> None:
+    await create_user(client, email="taken@example.com")
+    await client.post("/users", json={"name": "B", "email": "taken@example.com"})
+
+    user = await create_user(client)
+
+    assert (await client.get(f"/users/{user['id']}")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"name": "Ada"},
+        {"email": "ada@example.com"},
+        {"name": "", "email": "ada@example.com"},
+        {"name": "x" * 101, "email": "ada@example.com"},
+        {"name": "Ada", "email": "not-an-email"},
+        {"name": "Ada", "email": f"{'a' * 250}@example.com"},
+        {"name": "A\x00da", "email": "ada@example.com"},
+        {"name": 7, "email": "ada@example.com"},
+        {"name": "Ada", "email": "ada@example.com", "admin": True},
+    ],
+    ids=[
+        "no-email",
+        "no-name",
+        "empty-name",
+        "name-too-long",
+        "bad-email",
+        "email-too-long",
+        "nul-in-name",
+        "name-not-a-string",
+        "unknown-field",
+    ],
+)
+async def test_invalid_user_is_refused(client: AsyncClient, payload: dict[str, Any]) -> None:
+    response = await client.post("/users", json=payload)
+
+    assert response.status_code == 422
+    body = response.json()
+    assert_error(body, "invalid_request")
+    assert body["error"]["details"]
+
+
+async def test_malformed_json_is_refused(client: AsyncClient) -> None:
+    response = await client.post(
+        "/users", content=b"{not json", headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 422
+    assert_error(response.json(), "invalid_request")
+
+
+async def test_longest_valid_name_is_stored_whole(client: AsyncClient) -> None:
+    user = await create_user(client, name="x" * 100)
+
+    assert user["name"] == "x" * 100
+
+
+async def test_missing_user_is_not_found(client: AsyncClient) -> None:
+    response = await client.get("/users/123456")
+
+    assert response.status_code == 404
+    assert_error(response.json(), "not_found")
+
+
+@pytest.mark.parametrize("user_id", ["0", "-1", "abc", str(2**31), str(2**70)])
+async def test_impossible_user_id_is_refused(client: AsyncClient, user_id: str) -> None:
+    response = await client.get(f"/users/{user_id}")
+
+    assert response.status_code == 422
+    assert_error(response.json(), "invalid_request")
+
+
+async def test_unknown_route_uses_the_error_shape(client: AsyncClient) -> None:
+    response = await client.get("/nowhere")
+
+    assert response.status_code == 404
+    assert_error(response.json(), "not_found")
+
+
+async def test_users_are_listed_in_pages(client: AsyncClient) -> None:
+    created = [await create_user(client) for _ in range(3)]
+
+    first = (await client.get("/users", params={"limit": 2})).json()
+    second = (await client.get("/users", params={"limit": 2, "offset": 2})).json()
+
+    assert first["items"] == created[:2]
+    assert first["limit"] == 2
+    assert first["offset"] == 0
+    assert first["next_offset"] == 2
+    assert second["items"] == created[2:]
+    assert second["next_offset"] is None
+
+
+async def test_default_page_holds_fifty_users(client: AsyncClient) -> None:
+    for _ in range(51):
+        await create_user(client)
+
+    page = (await client.get("/users")).json()
+
+    assert len(page["items"]) == 50
+    assert page["limit"] == 50
+    assert page["next_offset"] == 50
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 0}, {"limit": 101}, {"limit": "many"}, {"offset": -1}, {"offset": 2**40}],
+    ids=["limit-0", "limit-101", "limit-text", "offset-negative", "offset-huge"],
+)
+async def test_page_bounds_are_enforced(client: AsyncClient, params: dict[str, Any]) -> None:
+    response = await client.get("/users", params=params)
+
+    assert response.status_code == 422
+    assert_error(response.json(), "invalid_request")
+
+
+async def test_page_bounds_are_inclusive(client: AsyncClient) -> None:
+    assert (await client.get("/users", params={"limit": 1})).status_code == 200
+    assert (await client.get("/users", params={"limit": 100})).status_code == 200
+
+
+async def test_patch_changes_only_the_fields_sent(client: AsyncClient) -> None:
+    user = await create_user(client, name="Before")
+
+    response = await client.patch(f"/users/{user['id']}", json={"name": "After"})
+
+    assert response.status_code == 200
+    changed = response.json()
+    assert changed["name"] == "After"
+    assert changed["email"] == user["email"]
+    assert changed["created_at"] == user["created_at"]
+    assert timestamp(changed["updated_at"]) > timestamp(user["updated_at"])
+    assert (await client.get(f"/users/{user['id']}")).json() == changed
+
+
+async def test_empty_patch_changes_nothing(client: AsyncClient) -> None:
+    user = await create_user(client)
+
+    response = await client.patch(f"/users/{user['id']}", json={})
+
+    assert response.status_code == 200
+    assert response.json() == user
+
+
+async def test_patch_to_a_taken_email_is_a_conflict(client: AsyncClient) -> None:
+    await create_user(client, email="taken@example.com")
+    user = await create_user(client)
+
+    response = await client.patch(f"/users/{user['id']}", json={"email": "taken@example.com"})
+
+    assert response.status_code == 409
+    assert_error(response.json(), "email_taken")
+
+
+@pytest.mark.parametrize(
+    "payload", [{"name": None}, {"email": None}, {"name": "x" * 101}, {"role": "admin"}]
+)
+async def test_invalid_patch_is_refused(client: AsyncClient, payload: dict[str, Any]) -> None:
+    user = await create_user(client)
+
+    response = await client.patch(f"/users/{user['id']}", json=payload)
+
+    assert response.status_code == 422
+    assert_error(response.json(), "invalid_request")
+
+
+async def test_patch_of_missing_user_is_not_found(client: AsyncClient) -> None:
+    response = await client.patch("/users/123456", json={"name": "x"})
+
+    assert response.status_code == 404
+
+
+async def test_delete_removes_the_user(client: AsyncClient) -> None:
+    user = await create_user(client)
+
+    response = await client.delete(f"/users/{user['id']}")
+
+    assert response.status_code == 204
+    assert response.content == b""
+    assert (await client.get(f"/users/{user['id']}")).status_code == 404
+
+
+async def test_delete_of_missing_user_is_not_found(client: AsyncClient) -> None:
+    response = await client.delete("/users/123456")
+
+    assert response.status_code == 404
+    assert_error(response.json(), "not_found")
+
+
+async def test_deleting_a_user_deletes_their_notes(client: AsyncClient) -> None:
+    author = await create_user(client)
+    other = await create_user(client)
+    doomed = await create_note(client, author["id"])
+    kept = await create_note(client, other["id"])
+
+    assert (await client.delete(f"/users/{author['id']}")).status_code == 204
+
+    assert (await client.get(f"/notes/{doomed['id']}")).status_code == 404
+    assert (await client.get(f"/notes/{kept['id']}")).status_code == 200
+
+
+async def test_user_notes_lists_only_theirs(client: AsyncClient) -> None:
+    author = await create_user(client)
+    other = await create_user(client)
+    theirs = [await create_note(client, author["id"]) for _ in range(3)]
+    await create_note(client, other["id"])
+
+    response = await client.get(f"/users/{author['id']}/notes", params={"limit": 2})
+    rest = await client.get(f"/users/{author['id']}/notes", params={"offset": 2})
+
+    assert response.status_code == 200
+    assert response.json()["items"] == theirs[:2]
+    assert response.json()["next_offset"] == 2
+    assert rest.json()["items"] == theirs[2:]
+
+
+async def test_notes_of_missing_user_is_not_found(client: AsyncClient) -> None:
+    response = await client.get("/users/123456/notes")
+
+    assert response.status_code == 404
+    assert_error(response.json(), "not_found")
