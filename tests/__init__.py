@@ -1,0 +1,1 @@
+"""The template's own tests: render every variant with Copier and run its checks."""

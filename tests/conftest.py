@@ -1,0 +1,114 @@
+"""Fixtures: the rendered variants, each rendered and installed once per test session."""
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.harness import TIMINGS, Service, render
+from tests.postgres import POSTGRES_URL, PostgresServer
+
+# Long on purpose: every rendered line must fit the line length at the longest package name.
+PROJECT_NAME = "Team Notes Service For Long Name Checks"
+PACKAGE_NAME = "team_notes_service_for_long_name_checks"
+
+
+@dataclass(frozen=True)
+class Variant:
+    database: str
+    data_access: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.database}-{self.data_access}"
+
+
+VARIANTS = [
+    Variant(database, data_access)
+    for database in ("sqlite", "postgresql")
+    for data_access in ("orm", "core")
+]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> PostgresServer:
+    """The PostgreSQL server; its absence fails the run in CI and skips elsewhere."""
+    server = PostgresServer()
+    try:
+        server.ping()
+    except (OSError, TimeoutError) as error:
+        message = f"no PostgreSQL server answers at POSTGRES_URL={POSTGRES_URL}: {error!r}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return server
+
+
+class Services:
+    """Renders and installs each variant on first use; PostgreSQL variants get own databases."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._services: dict[Variant, Service] = {}
+        self._databases: list[tuple[PostgresServer, str]] = []
+
+    def get(self, variant: Variant, postgres: PostgresServer | None = None) -> Service:
+        if variant not in self._services:
+            self._services[variant] = self._build(variant, postgres)
+        return self._services[variant]
+
+    def _build(self, variant: Variant, postgres: PostgresServer | None) -> Service:
+        service = Service(variant.id, self._root / variant.id, PACKAGE_NAME)
+        if postgres is not None:
+            # The service's own database; its tests create `<name>_test` and more beside it.
+            name = postgres.unique_name(variant.id)
+            self._databases.append((postgres, name))
+            postgres.create_database(name)
+            service.env.update(
+                DATABASE_URL=postgres.url(name),
+                TEST_DATABASE_URL=postgres.url(f"{name}_test"),
+            )
+        started = time.perf_counter()
+        render(
+            service.path,
+            project_name=PROJECT_NAME,
+            database=variant.database,
+            data_access=variant.data_access,
+        )
+        TIMINGS[variant.id] += time.perf_counter() - started
+        service.rendered_files = sorted(path for path in service.path.rglob("*") if path.is_file())
+        service.sync()
+        return service
+
+    def close(self) -> None:
+        for postgres, prefix in self._databases:
+            postgres.drop_databases(prefix)
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    services = Services(tmp_path_factory.mktemp("variants"))
+    yield services
+    services.close()
+
+
+def variant_service(request: pytest.FixtureRequest, services: Services, variant: Variant) -> Service:
+    """The service for `variant`, asking for the PostgreSQL server only when it needs one."""
+    needs_postgres = variant.database == "postgresql"
+    postgres = request.getfixturevalue("postgres") if needs_postgres else None
+    return services.get(variant, postgres)
+
+
+@pytest.fixture(params=VARIANTS, ids=lambda variant: variant.id)
+def service(request: pytest.FixtureRequest, services: Services) -> Service:
+    return variant_service(request, services, request.param)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if TIMINGS:
+        terminalreporter.section("seconds per variant (render, install, checks)")
+        for name, seconds in sorted(TIMINGS.items()):
+            terminalreporter.write_line(f"{name:<24} {seconds:7.1f}")

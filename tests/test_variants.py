@@ -1,0 +1,134 @@
+"""Every variant, as rendered, passes lint, format, types, its own tests, and starts."""
+
+import json
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import Services, Variant, variant_service
+from tests.harness import UV, Service, command_env
+
+# A Jinja tag that survived rendering.
+_LEFTOVER = re.compile(r"\{\{|\{%|\{#")
+_PATHS = {
+    "/health/live": {"get"},
+    "/health/ready": {"get"},
+    "/users": {"get", "post"},
+    "/users/{user_id}": {"get", "patch", "delete"},
+    "/users/{user_id}/notes": {"get"},
+    "/notes": {"get", "post"},
+    "/notes/{note_id}": {"get", "put", "patch", "delete"},
+}
+
+
+def test_rendered_files_are_clean(service: Service) -> None:
+    problems = []
+    for path in service.rendered_files:
+        relative = path.relative_to(service.path)
+        text = path.read_text()
+        if not text.strip():
+            problems.append(f"{relative}: empty")
+        if ".jinja" in path.name:
+            problems.append(f"{relative}: template suffix left in the name")
+        if _LEFTOVER.search(text):
+            problems.append(f"{relative}: unrendered Jinja")
+        if "\n\n\n" in text and path.suffix not in {".py", ".mako"}:
+            problems.append(f"{relative}: two blank lines in a row")
+        if not text.endswith("\n") or text.endswith("\n\n"):
+            problems.append(f"{relative}: must end with exactly one newline")
+        if any(line != line.rstrip() for line in text.splitlines()):
+            problems.append(f"{relative}: trailing whitespace")
+    assert not problems, "\n".join(problems)
+
+
+def test_ruff_check(service: Service) -> None:
+    service.run("ruff", "check", "--no-fix", "--output-format", "concise")
+
+
+def test_ruff_format(service: Service) -> None:
+    service.run("ruff", "format", "--check")
+
+
+def test_mypy_strict(service: Service) -> None:
+    output = service.run("mypy")
+    assert "Success" in output
+
+
+def test_own_test_suite(service: Service) -> None:
+    output = service.run("pytest", "-q", "-p", "no:cacheprovider")
+    assert re.search(r"\d+ passed", output), output
+    assert not re.search(r"\d+ (failed|skipped|error)", output), output
+
+
+def test_migrates_and_serves_from_the_command_line(service: Service) -> None:
+    service.run("alembic", "upgrade", "head")
+    service.run("alembic", "check")
+    port = _free_port()
+    log = service.path / "uvicorn.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [UV, "run", "--no-sync", "uvicorn", f"{service.package}.main:app", "--port", str(port)],
+            cwd=service.path,
+            env=command_env(**service.env),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_ready(f"{base}/health/ready", process, log)
+        created = httpx.post(f"{base}/users", json={"name": "Ada", "email": "ada@example.com"})
+        assert created.status_code == 201, created.text
+        note = {"title": "Hi", "author_id": created.json()["id"]}
+        assert httpx.post(f"{base}/notes", json=note).status_code == 201
+        assert httpx.get(f"{base}/notes").json()["items"][0]["author"]["name"] == "Ada"
+        assert httpx.post(f"{base}/users", json={"name": "x"}).status_code == 422
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_orm_and_core_serve_the_same_openapi(
+    request: pytest.FixtureRequest, services: Services, database: str
+) -> None:
+    dump = (
+        "import json, sys; from {package}.main import app; "
+        "json.dump(app.openapi(), sys.stdout, sort_keys=True)"
+    )
+    documents = [
+        json.loads(service.run("python", "-c", dump.format(package=service.package)))
+        for service in (
+            variant_service(request, services, Variant(database, data_access))
+            for data_access in ("orm", "core")
+        )
+    ]
+
+    orm, core = documents
+    assert orm == core
+    assert {path: set(methods) for path, methods in orm["paths"].items()} == _PATHS
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the service exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the service was not ready within 30 s:\n{log.read_text()}")
