@@ -2,12 +2,15 @@
 
 import os
 import shutil
+import socket
 import subprocess
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 import pytest
 from copier import run_copy
@@ -81,7 +84,42 @@ class Service:
 
 
 def copy_working_tree(destination: Path) -> Path:
-    """Copy the template repository, uncommitted changes included, without build leftovers."""
-    ignore = shutil.ignore_patterns(".venv", "__pycache__", "*_cache", ".git")
-    shutil.copytree(TEMPLATE_ROOT, destination, ignore=ignore)
+    """Copy the files git would commit (uncommitted changes included, ignored files not)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=TEMPLATE_ROOT,
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        source = TEMPLATE_ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
     return destination
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_ready(
+    url: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 30
+) -> None:
+    """Poll `url` until it answers 200; fail with the process's log if it exits or hangs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the service exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the service was not ready within {seconds} s:\n{log.read_text()}")

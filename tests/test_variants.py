@@ -2,16 +2,13 @@
 
 import json
 import re
-import socket
 import subprocess
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.conftest import Services, Variant, variant_service
-from tests.harness import UV, Service, command_env
+from tests.harness import UV, Service, command_env, free_port, wait_until_ready
 
 # A Jinja tag that survived rendering.
 _LEFTOVER = re.compile(r"\{\{|\{%|\{#")
@@ -68,7 +65,7 @@ def test_own_test_suite(service: Service) -> None:
 def test_migrates_and_serves_from_the_command_line(service: Service) -> None:
     service.run("alembic", "upgrade", "head")
     service.run("alembic", "check")
-    port = _free_port()
+    port = free_port()
     log = service.path / "uvicorn.log"
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -80,7 +77,7 @@ def test_migrates_and_serves_from_the_command_line(service: Service) -> None:
         )
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_until_ready(f"{base}/health/ready", process, log)
+        wait_until_ready(f"{base}/health/ready", process, log)
         created = httpx.post(f"{base}/users", json={"name": "Ada", "email": "ada@example.com"})
         assert created.status_code == 201, created.text
         note = {"title": "Hi", "author_id": created.json()["id"]}
@@ -111,24 +108,3 @@ def test_orm_and_core_serve_the_same_openapi(
     orm, core = documents
     assert orm == core
     assert {path: set(methods) for path, methods in orm["paths"].items()} == _PATHS
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the service exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the service was not ready within 30 s:\n{log.read_text()}")
