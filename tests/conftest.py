@@ -2,7 +2,7 @@
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,14 +63,9 @@ class Services:
     def _build(self, variant: Variant, postgres: PostgresServer | None) -> Service:
         service = Service(variant.id, self._root / variant.id, PACKAGE_NAME)
         if postgres is not None:
-            # The service's own database; its tests create `<name>_test` and more beside it.
-            name = postgres.unique_name(variant.id)
-            self._databases.append((postgres, name))
-            postgres.create_database(name)
-            service.env.update(
-                DATABASE_URL=postgres.url(name),
-                TEST_DATABASE_URL=postgres.url(f"{name}_test"),
-            )
+            env, prefix = postgres.service_env(variant.id)
+            self._databases.append((postgres, prefix))
+            service.env.update(env)
         started = time.perf_counter()
         render(
             service.path,
@@ -95,7 +90,9 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     services.close()
 
 
-def variant_service(request: pytest.FixtureRequest, services: Services, variant: Variant) -> Service:
+def variant_service(
+    request: pytest.FixtureRequest, services: Services, variant: Variant
+) -> Service:
     """The service for `variant`, asking for the PostgreSQL server only when it needs one."""
     needs_postgres = variant.database == "postgresql"
     postgres = request.getfixturevalue("postgres") if needs_postgres else None
@@ -105,6 +102,24 @@ def variant_service(request: pytest.FixtureRequest, services: Services, variant:
 @pytest.fixture(params=VARIANTS, ids=lambda variant: variant.id)
 def service(request: pytest.FixtureRequest, services: Services) -> Service:
     return variant_service(request, services, request.param)
+
+
+@pytest.fixture
+def database_env(request: pytest.FixtureRequest) -> Iterator[Callable[[Variant], dict[str, str]]]:
+    """Hands out a fresh database environment per variant; drops them after the test."""
+    created: list[tuple[PostgresServer, str]] = []
+
+    def allocate(variant: Variant) -> dict[str, str]:
+        if variant.database != "postgresql":
+            return {}
+        postgres: PostgresServer = request.getfixturevalue("postgres")
+        env, prefix = postgres.service_env(variant.id)
+        created.append((postgres, prefix))
+        return env
+
+    yield allocate
+    for postgres, prefix in created:
+        postgres.drop_databases(prefix)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

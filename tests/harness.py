@@ -1,6 +1,7 @@
 """Render services from the working tree and run commands in them."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -11,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 import pytest
 from copier import run_copy
 from uv import find_uv_bin
@@ -59,7 +59,27 @@ class Service:
         """Run `uv run <args>` in the service; fail the test with its output if it fails."""
         return self.run_raw(UV, "run", "--no-sync", *args, timeout=timeout, **env)
 
+    def run_failing(self, *args: str, timeout: float = 300) -> str:
+        """Run `uv run <args>`, which must fail; return its output."""
+        result = self._run([UV, "run", "--no-sync", *args], timeout)
+        assert result.returncode != 0, f"`{' '.join(args)}` succeeded:\n{result.stdout}"
+        return result.stdout + result.stderr
+
+    def check(self) -> None:
+        """Everything a rendered service must pass as it is: lint, format, types, its tests."""
+        self.run("ruff", "check", "--no-fix", "--output-format", "concise")
+        self.run("ruff", "format", "--check")
+        self.run("mypy")
+        assert_suite_passed(self.run("pytest", "-q", "-p", "no:cacheprovider"))
+
     def run_raw(self, *args: str, timeout: float = 300, **env: str) -> str:
+        result = self._run(list(args), timeout, **env)
+        output = result.stdout + result.stderr
+        if result.returncode != 0:
+            pytest.fail(f"`{' '.join(args[1:])}` failed in {self.name}:\n{output[-6000:]}")
+        return output
+
+    def _run(self, args: list[str], timeout: float, **env: str) -> subprocess.CompletedProcess[str]:
         started = time.perf_counter()
         try:
             result = subprocess.run(
@@ -73,14 +93,17 @@ class Service:
             )
         finally:
             TIMINGS[self.name] += time.perf_counter() - started
-        output = result.stdout + result.stderr
-        if result.returncode != 0:
-            pytest.fail(f"`{' '.join(args[1:])}` failed in {self.name}:\n{output[-6000:]}")
-        return output
+        return result
 
     def sync(self) -> None:
         """Install the service's dependencies; uv's shared cache makes this cheap after once."""
         self.run_raw(UV, "sync", "--quiet")
+
+
+def assert_suite_passed(output: str) -> None:
+    """A pytest run passed only if it ran tests and none failed, errored or was skipped."""
+    assert re.search(r"\d+ passed", output), output
+    assert not re.search(r"\d+ (failed|skipped|errors?)\b", output), output
 
 
 def copy_working_tree(destination: Path) -> Path:

@@ -28,6 +28,17 @@ class PostgresServer:
         parts = urlsplit(self.admin_url)
         return urlunsplit(parts._replace(scheme=driver, path=f"/{database}"))
 
+    def service_env(self, label: str) -> tuple[dict[str, str], str]:
+        """A new, empty database for a service and the name of its test database beside it.
+
+        Returns the environment to run the service with, and the prefix every database it
+        creates shares, for `drop_databases`.
+        """
+        name = self.unique_name(label)
+        self.create_database(name)
+        env = {"DATABASE_URL": self.url(name), "TEST_DATABASE_URL": self.url(f"{name}_test")}
+        return env, name
+
     def create_database(self, name: str) -> None:
         asyncio.run(self._execute(f'CREATE DATABASE "{name}"'))
 

@@ -1,0 +1,186 @@
+"""`copier update`: from the previous release, with changed answers, with conflicts, twice."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from copier import run_copy, run_update
+
+from tests.conftest import PACKAGE_NAME, PROJECT_NAME, VARIANTS, Variant
+from tests.harness import Service
+from tests.releases import ReleaseClone, clone_with_releases, git
+from tests.user_changes import (
+    LOCAL_ENV,
+    LOCAL_ENV_MIGRATED,
+    apply_user_change,
+    assert_user_change_intact,
+)
+
+# Inline conflict markers, as Copier writes them.
+_CONFLICT_START = "<<<<<<< before updating"
+_CONFLICT_END = ">>>>>>> after updating"
+
+
+@pytest.fixture(scope="session")
+def release_clone(tmp_path_factory: pytest.TempPathFactory) -> ReleaseClone:
+    return clone_with_releases(tmp_path_factory.mktemp("releases") / "template")
+
+
+def _answers(variant: Variant) -> dict[str, str]:
+    return {
+        "project_name": PROJECT_NAME,
+        "database": variant.database,
+        "data_access": variant.data_access,
+    }
+
+
+def _copy(template: Path, ref: str, destination: Path, answers: dict[str, str]) -> Path:
+    run_copy(str(template), destination, data=answers, defaults=True, vcs_ref=ref, quiet=True)
+    return destination
+
+
+def _update(project: Path, ref: str, **options: Any) -> None:
+    run_update(
+        str(project),
+        vcs_ref=ref,
+        defaults=True,
+        overwrite=True,
+        unsafe=True,
+        quiet=True,
+        **options,
+    )
+
+
+def _commit(project: Path, message: str) -> None:
+    if not (project / ".git").exists():
+        git(project, "init", "--quiet")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--allow-empty", "-m", message)
+
+
+def _snapshot(project: Path) -> dict[str, bytes]:
+    """The project's files as git sees them, minus what tools add and the template's commit."""
+    listed = git(project, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+    files = {}
+    for name in filter(None, listed.split("\0")):
+        if name == "uv.lock" or not (project / name).is_file():
+            continue  # uv's lock file, or a file the update deleted and git still tracks
+        content = (project / name).read_bytes()
+        if name == ".copier-answers.yml":
+            lines = content.splitlines(keepends=True)
+            content = b"".join(line for line in lines if not line.startswith(b"_commit:"))
+        files[name] = content
+    return files
+
+
+def _fresh_copy_with_user_change(
+    clone: ReleaseClone, destination: Path, answers: dict[str, str]
+) -> dict[str, bytes]:
+    fresh = _copy(clone.path, clone.current.tag, destination, answers)
+    apply_user_change(fresh, PACKAGE_NAME)
+    git(fresh, "init", "--quiet")
+    return _snapshot(fresh)
+
+
+def _files_with_conflicts(project: Path) -> list[str]:
+    listed = git(project, "grep", "--untracked", "-l", "-e", _CONFLICT_START, check=False)
+    return listed.split()
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.id)
+def test_update_from_previous_release_keeps_the_owners_work(
+    variant: Variant,
+    release_clone: ReleaseClone,
+    tmp_path: Path,
+    database_env: Callable[[Variant], dict[str, str]],
+) -> None:
+    answers = _answers(variant)
+    project = _copy(release_clone.path, release_clone.previous.tag, tmp_path / "service", answers)
+    (project / ".env").write_text(LOCAL_ENV)
+    _commit(project, f"Service from {release_clone.previous.tag}")
+    apply_user_change(project, PACKAGE_NAME)
+    _commit(project, "The owner's work")
+
+    _update(project, release_clone.current.tag)
+
+    assert _files_with_conflicts(project) == []
+    assert_user_change_intact(project, PACKAGE_NAME)
+    fresh = _fresh_copy_with_user_change(release_clone, tmp_path / "fresh", answers)
+    assert _snapshot(project) == fresh
+    assert (
+        f"_commit: {release_clone.current.tag}\n" in (project / ".copier-answers.yml").read_text()
+    )
+    assert (project / ".env").read_text() == LOCAL_ENV_MIGRATED
+
+    _commit(project, f"Update to {release_clone.current.tag}")
+    _update(project, release_clone.current.tag)
+    assert git(project, "status", "--porcelain") == "", "a second update changed files"
+
+    service = Service(f"{variant.id} (updated)", project, PACKAGE_NAME, database_env(variant))
+    service.sync()
+    service.check()
+
+
+def test_changing_answers_rerenders_the_service(
+    release_clone: ReleaseClone,
+    tmp_path: Path,
+    database_env: Callable[[Variant], dict[str, str]],
+) -> None:
+    answers = _answers(Variant("sqlite", "orm"))
+    project = _copy(release_clone.path, release_clone.current.tag, tmp_path / "service", answers)
+    _commit(project, "Service")
+    apply_user_change(project, PACKAGE_NAME)
+    _commit(project, "The owner's work")
+
+    for step, change in enumerate(
+        [{"database": "postgresql"}, {"data_access": "core"}, {"data_access": "orm"}]
+    ):
+        answers.update(change)
+        _update(project, release_clone.current.tag, data=change)
+
+        assert _files_with_conflicts(project) == [], change
+        assert_user_change_intact(project, PACKAGE_NAME)
+        fresh = _fresh_copy_with_user_change(release_clone, tmp_path / f"fresh-{step}", answers)
+        assert _snapshot(project) == fresh, change
+        variant = Variant(answers["database"], answers["data_access"])
+        service = Service(f"answers changed to {variant.id}", project, PACKAGE_NAME)
+        service.env.update(database_env(variant))
+        service.sync()
+        service.check()
+        _commit(project, f"Change {change}")
+
+
+def test_conflicting_edits_are_marked_and_refused_by_pre_commit(
+    release_clone: ReleaseClone, tmp_path: Path
+) -> None:
+    template = tmp_path / "template"
+    git(tmp_path, "clone", "--quiet", "--no-local", str(release_clone.path), str(template))
+    project = _copy(template, release_clone.current.tag, tmp_path / "service", {})
+    _commit(project, "Service")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace("# My Service\n", "# My Service, by us\n", 1))
+    _commit(project, "The owner's title")
+    readme_template = template / "template" / "README.md.jinja"
+    readme_template.write_text(
+        readme_template.read_text().replace("# {{ project_name }}\n", "# The {{ project_name }}\n")
+    )
+    _commit(template, "Template changes the title")
+    next_tag = f"v{release_clone.current.version}.post1"
+    git(template, "tag", next_tag)
+
+    _update(project, next_tag)
+
+    text = readme.read_text()
+    assert _CONFLICT_START in text
+    assert _CONFLICT_END in text
+    assert "# My Service, by us\n" in text
+    assert "# The My Service\n" in text
+    # git itself lists the file as unmerged, so it cannot be committed by accident either.
+    assert "UU README.md" in git(project, "status", "--porcelain").splitlines()
+    assert _files_with_conflicts(project) == ["README.md"]
+    service = Service("conflict", project, "my_service")
+    service.sync()
+    refused = service.run_failing("pre-commit", "run", "--files", "README.md")
+    assert "no unresolved conflict markers" in refused
+    assert "Failed" in refused
