@@ -67,7 +67,7 @@ async def test_invalid_note_is_refused(client: AsyncClient, payload: dict[str, A
     assert_error(response.json(), "invalid_request")
 
 
-@pytest.mark.parametrize("author_id", [0, 2**31, "abc"])
+@pytest.mark.parametrize("author_id", [0, 2**31, "abc", "1", True, 1.0])
 async def test_impossible_author_id_is_refused(client: AsyncClient, author_id: object) -> None:
     response = await client.post("/notes", json={"title": "t", "author_id": author_id})
 
@@ -121,6 +121,15 @@ async def test_search_matches_title_or_description_ignoring_case(client: AsyncCl
 
     assert response.status_code == 200
     assert response.json()["items"] == [in_title, in_description]
+
+
+async def test_search_ignores_case_beyond_ascii(client: AsyncClient) -> None:
+    author = await create_user(client)
+    school = await create_note(client, author["id"], title="ÉCOLE normale")
+
+    response = await client.get("/notes", params={"q": "école"})
+
+    assert response.json()["items"] == [school]
 
 
 async def test_search_treats_wildcards_literally(client: AsyncClient) -> None:

@@ -35,6 +35,15 @@ async def test_duplicate_email_is_a_conflict(client: AsyncClient) -> None:
     assert_error(response.json(), "email_taken")
 
 
+async def test_emails_are_compared_ignoring_case(client: AsyncClient) -> None:
+    user = await create_user(client, email="Ada.Lovelace@Example.COM")
+
+    response = await client.post("/users", json={"name": "B", "email": "ada.lovelace@example.com"})
+
+    assert user["email"] == "ada.lovelace@example.com"
+    assert response.status_code == 409
+
+
 async def test_the_service_works_after_a_conflict(client: AsyncClient) -> None:
     await create_user(client, email="taken@example.com")
     await client.post("/users", json={"name": "B", "email": "taken@example.com"})
@@ -76,6 +85,15 @@ async def test_invalid_user_is_refused(client: AsyncClient, payload: dict[str, A
     body = response.json()
     assert_error(body, "invalid_request")
     assert body["error"]["details"]
+
+
+async def test_a_body_that_is_not_utf8_is_a_bad_request(client: AsyncClient) -> None:
+    response = await client.post(
+        "/users", content=b'{"name": "\xff"}', headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert_error(response.json(), "bad_request")
 
 
 async def test_malformed_json_is_refused(client: AsyncClient) -> None:
@@ -169,6 +187,23 @@ async def test_patch_changes_only_the_fields_sent(client: AsyncClient) -> None:
     assert changed["created_at"] == user["created_at"]
     assert timestamp(changed["updated_at"]) > timestamp(user["updated_at"])
     assert (await client.get(f"/users/{user['id']}")).json() == changed
+
+
+async def test_patch_to_the_same_values_is_still_an_update(client: AsyncClient) -> None:
+    user = await create_user(client)
+
+    response = await client.patch(f"/users/{user['id']}", json={"name": user["name"]})
+
+    assert timestamp(response.json()["updated_at"]) > timestamp(user["updated_at"])
+
+
+async def test_null_in_a_patch_names_the_field(client: AsyncClient) -> None:
+    user = await create_user(client)
+
+    response = await client.patch(f"/users/{user['id']}", json={"email": None})
+
+    assert response.status_code == 422
+    assert [detail["loc"] for detail in response.json()["error"]["details"]] == [["body", "email"]]
 
 
 async def test_empty_patch_changes_nothing(client: AsyncClient) -> None:

@@ -1,17 +1,25 @@
 """Errors the API reports, and the one JSON shape they all take."""
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
+
+# SQLSTATE classes that mean "try again later" rather than "this request is wrong": connection
+# exceptions (08), transaction rollbacks such as deadlocks and serialization failures (40),
+# insufficient resources (53), operator intervention such as a statement timeout or a shutdown
+# (57); and lock_not_available (55P03).
+_TRANSIENT_SQLSTATE_CLASSES = {"08", "40", "53", "57"}
+_TRANSIENT_SQLSTATES = {"55P03"}
 
 
 class ErrorDetail(BaseModel):
@@ -86,7 +94,8 @@ async def _service_error(_: Request, error: Exception) -> JSONResponse:
 
 async def _http_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
-    code = "not_found" if error.status_code == status.HTTP_404_NOT_FOUND else "http_error"
+    # "not_found", "method_not_allowed", "bad_request", ...
+    code = HTTPStatus(error.status_code).phrase.lower().replace(" ", "_").replace("-", "_")
     response = _error(error.status_code, code, str(error.detail))
     if error.headers:
         response.headers.update(error.headers)
@@ -105,14 +114,33 @@ async def _validation_error(_: Request, error: Exception) -> JSONResponse:
     )
 
 
+def _is_transient(error: DBAPIError) -> bool:
+    if error.connection_invalidated or isinstance(error, OperationalError | InterfaceError):
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    return sqlstate[:2] in _TRANSIENT_SQLSTATE_CLASSES or sqlstate in _TRANSIENT_SQLSTATES
+
+
 async def _database_unavailable(_: Request, error: Exception) -> JSONResponse:
-    logger.warning("database unavailable: %s", error)
+    logger.warning("database unavailable: %r", error)
     unavailable = DatabaseUnavailable()
     return _error(unavailable.status_code, unavailable.code, unavailable.message)
 
 
+async def _database_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DBAPIError)
+    if _is_transient(error):
+        return await _database_unavailable(request, error)
+    logger.error("database error", exc_info=error)
+    return _internal_error()
+
+
 async def _unexpected_error(_: Request, error: Exception) -> JSONResponse:
-    logger.exception("unhandled error", exc_info=error)
+    # The server logs the traceback: Starlette re-raises the error after this response.
+    return _internal_error()
+
+
+def _internal_error() -> JSONResponse:
     return _error(status.HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "internal server error")
 
 
@@ -121,6 +149,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for database_error in (OperationalError, InterfaceError, PoolTimeoutError, ConnectionError):
-        app.add_exception_handler(database_error, _database_unavailable)
+    app.add_exception_handler(DBAPIError, _database_error)
+    # No free pooled connection, or no connection at all (refused, unresolvable, timed out):
+    # the database is the only service this application connects to.
+    for unavailable in (PoolTimeoutError, OSError, TimeoutError):
+        app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
