@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,18 +19,44 @@ PACKAGE_NAME = "team_notes_service_for_long_name_checks"
 
 @dataclass(frozen=True)
 class Variant:
+    """One combination of answers."""
+
     database: str
     data_access: str
+    pagination: str = "offset"
+    features: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
-        return f"{self.database}-{self.data_access}"
+        """Readable: `postgresql-core`, `sqlite-orm-cursor-auth-docker`."""
+        parts = [self.database, self.data_access]
+        if self.pagination != "offset":
+            parts.append(self.pagination)
+        return "-".join([*parts, *self.features])
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return {
+            "project_name": PROJECT_NAME,
+            "database": self.database,
+            "data_access": self.data_access,
+            "pagination": self.pagination,
+            "features": list(self.features),
+        }
 
 
+DATABASES = ("sqlite", "postgresql")
+DATA_ACCESS = ("orm", "core")
+# The four database x data-access pairs with the default answers otherwise.
+BASE_VARIANTS = [
+    Variant(database, data_access) for database in DATABASES for data_access in DATA_ACCESS
+]
+# Rendered and checked in full (types, own tests, start-up): the base pairs, and each other
+# option with both databases and both data-access choices at least once.
 VARIANTS = [
-    Variant(database, data_access)
-    for database in ("sqlite", "postgresql")
-    for data_access in ("orm", "core")
+    *BASE_VARIANTS,
+    Variant("sqlite", "core", "cursor"),
+    Variant("postgresql", "orm", "cursor"),
 ]
 
 
@@ -67,12 +94,7 @@ class Services:
             self._databases.append((postgres, prefix))
             service.env.update(env)
         started = time.perf_counter()
-        render(
-            service.path,
-            project_name=PROJECT_NAME,
-            database=variant.database,
-            data_access=variant.data_access,
-        )
+        render(service.path, **variant.answers)
         TIMINGS[variant.id] += time.perf_counter() - started
         service.rendered_files = sorted(path for path in service.path.rglob("*") if path.is_file())
         service.sync()

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from copier import run_copy, run_update
 
-from tests.conftest import PACKAGE_NAME, PROJECT_NAME, VARIANTS, Variant
+from tests.conftest import BASE_VARIANTS, PACKAGE_NAME, Variant
 from tests.harness import Service
 from tests.releases import ReleaseClone, clone_with_releases, git
 from tests.user_changes import (
@@ -27,15 +27,7 @@ def release_clone(tmp_path_factory: pytest.TempPathFactory) -> ReleaseClone:
     return clone_with_releases(tmp_path_factory.mktemp("releases") / "template")
 
 
-def _answers(variant: Variant) -> dict[str, str]:
-    return {
-        "project_name": PROJECT_NAME,
-        "database": variant.database,
-        "data_access": variant.data_access,
-    }
-
-
-def _copy(template: Path, ref: str, destination: Path, answers: dict[str, str]) -> Path:
+def _copy(template: Path, ref: str, destination: Path, answers: dict[str, Any]) -> Path:
     run_copy(str(template), destination, data=answers, defaults=True, vcs_ref=ref, quiet=True)
     return destination
 
@@ -75,7 +67,7 @@ def _snapshot(project: Path) -> dict[str, bytes]:
 
 
 def _fresh_copy_with_user_change(
-    clone: ReleaseClone, destination: Path, answers: dict[str, str]
+    clone: ReleaseClone, destination: Path, answers: dict[str, Any]
 ) -> dict[str, bytes]:
     fresh = _copy(clone.path, clone.current.tag, destination, answers)
     apply_user_change(fresh, PACKAGE_NAME)
@@ -88,14 +80,14 @@ def _files_with_conflicts(project: Path) -> list[str]:
     return listed.split()
 
 
-@pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.id)
+@pytest.mark.parametrize("variant", BASE_VARIANTS, ids=lambda variant: variant.id)
 def test_update_from_previous_release_keeps_the_owners_work(
     variant: Variant,
     release_clone: ReleaseClone,
     tmp_path: Path,
     database_env: Callable[[Variant], dict[str, str]],
 ) -> None:
-    answers = _answers(variant)
+    answers = variant.answers
     project = _copy(release_clone.path, release_clone.previous.tag, tmp_path / "service", answers)
     (project / ".env").write_text(LOCAL_ENV)
     _commit(project, f"Service from {release_clone.previous.tag}")
@@ -127,7 +119,7 @@ def test_changing_answers_rerenders_the_service(
     tmp_path: Path,
     database_env: Callable[[Variant], dict[str, str]],
 ) -> None:
-    answers = _answers(Variant("sqlite", "orm"))
+    answers = Variant("sqlite", "orm").answers
     project = _copy(release_clone.path, release_clone.current.tag, tmp_path / "service", answers)
     _commit(project, "Service")
     apply_user_change(project, PACKAGE_NAME)

@@ -3,11 +3,12 @@
 import json
 import re
 import subprocess
+from dataclasses import replace
 
 import httpx
 import pytest
 
-from tests.conftest import Services, Variant, variant_service
+from tests.conftest import DATA_ACCESS, VARIANTS, Services, Variant, variant_service
 from tests.harness import (
     UV,
     Service,
@@ -94,9 +95,13 @@ def test_migrates_and_serves_from_the_command_line(service: Service) -> None:
         process.wait(timeout=10)
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(
+    "variant",
+    [variant for variant in VARIANTS if variant.data_access == "orm"],
+    ids=lambda variant: variant.id.replace("-orm", ""),
+)
 def test_orm_and_core_serve_the_same_openapi(
-    request: pytest.FixtureRequest, services: Services, database: str
+    request: pytest.FixtureRequest, services: Services, variant: Variant
 ) -> None:
     dump = (
         "import json, sys; from {package}.main import app; "
@@ -105,8 +110,8 @@ def test_orm_and_core_serve_the_same_openapi(
     documents = [
         json.loads(service.run("python", "-c", dump.format(package=service.package)))
         for service in (
-            variant_service(request, services, Variant(database, data_access))
-            for data_access in ("orm", "core")
+            variant_service(request, services, replace(variant, data_access=data_access))
+            for data_access in DATA_ACCESS
         )
     ]
 

@@ -16,6 +16,8 @@ metadata = MetaData(
     }
 )
 
+# Ids are 32-bit integers in every table; a larger number can never name a row.
+MAX_ID = 2**31 - 1
 USER_NAME_MAX_LENGTH = 100
 # The longest address SMTP can carry (RFC 5321).
 EMAIL_MAX_LENGTH = 254
