@@ -3,11 +3,11 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
-from tests.factories import assert_error, create_note, create_user, timestamp
+from tests.factories import assert_error, create_note, create_user, timestamp, user_body
 
 
 async def test_create_user_returns_it_with_timestamps(client: AsyncClient) -> None:
-    response = await client.post("/users", json={"name": "Ada", "email": "ada@example.com"})
+    response = await client.post("/users", json=user_body(name="Ada", email="ada@example.com"))
 
     assert response.status_code == 201
     user = response.json()
@@ -29,7 +29,7 @@ async def test_created_user_can_be_read_back(client: AsyncClient) -> None:
 async def test_duplicate_email_is_a_conflict(client: AsyncClient) -> None:
     await create_user(client, email="taken@example.com")
 
-    response = await client.post("/users", json={"name": "B", "email": "taken@example.com"})
+    response = await client.post("/users", json=user_body(name="B", email="taken@example.com"))
 
     assert response.status_code == 409
     assert_error(response.json(), "email_taken")
@@ -38,7 +38,9 @@ async def test_duplicate_email_is_a_conflict(client: AsyncClient) -> None:
 async def test_emails_are_compared_ignoring_case(client: AsyncClient) -> None:
     user = await create_user(client, email="Ada.Lovelace@Example.COM")
 
-    response = await client.post("/users", json={"name": "B", "email": "ada.lovelace@example.com"})
+    response = await client.post(
+        "/users", json=user_body(name="B", email="ada.lovelace@example.com")
+    )
 
     assert user["email"] == "ada.lovelace@example.com"
     assert response.status_code == 409
@@ -46,7 +48,7 @@ async def test_emails_are_compared_ignoring_case(client: AsyncClient) -> None:
 
 async def test_the_service_works_after_a_conflict(client: AsyncClient) -> None:
     await create_user(client, email="taken@example.com")
-    await client.post("/users", json={"name": "B", "email": "taken@example.com"})
+    await client.post("/users", json=user_body(name="B", email="taken@example.com"))
 
     user = await create_user(client)
 
@@ -221,8 +223,8 @@ async def test_delete_of_missing_user_is_not_found(client: AsyncClient) -> None:
 async def test_deleting_a_user_deletes_their_notes(client: AsyncClient) -> None:
     author = await create_user(client)
     other = await create_user(client)
-    doomed = await create_note(client, author["id"])
-    kept = await create_note(client, other["id"])
+    doomed = await create_note(client, author)
+    kept = await create_note(client, other)
 
     assert (await client.delete(f"/users/{author['id']}")).status_code == 204
 
@@ -233,8 +235,8 @@ async def test_deleting_a_user_deletes_their_notes(client: AsyncClient) -> None:
 async def test_user_notes_lists_only_theirs(client: AsyncClient) -> None:
     author = await create_user(client)
     other = await create_user(client)
-    theirs = [await create_note(client, author["id"]) for _ in range(3)]
-    await create_note(client, other["id"])
+    theirs = [await create_note(client, author) for _ in range(3)]
+    await create_note(client, other)
 
     response = await client.get(f"/users/{author['id']}/notes")
 
