@@ -47,16 +47,22 @@ class Variant:
 
 DATABASES = ("sqlite", "postgresql")
 DATA_ACCESS = ("orm", "core")
-# The four database x data-access pairs with the default answers otherwise.
+PAGINATIONS = ("offset", "cursor")
+FEATURES = ("auth", "docker", "github_actions", "observability")
+# The four database x data-access pairs with the default answers otherwise: no features.
 BASE_VARIANTS = [
     Variant(database, data_access) for database in DATABASES for data_access in DATA_ACCESS
 ]
-# Rendered and checked in full (types, own tests, start-up): the base pairs, and each other
-# option with both databases and both data-access choices at least once.
+# Rendered and checked in full (types, own tests, start-up): no features and all features for
+# each database x data-access pair, half of the latter with cursor pagination. So every feature
+# and every pair of features meets both databases and both data-access choices, and cursor
+# pagination meets both databases.
 VARIANTS = [
     *BASE_VARIANTS,
-    Variant("sqlite", "core", "cursor"),
-    Variant("postgresql", "orm", "cursor"),
+    Variant("sqlite", "orm", "offset", FEATURES),
+    Variant("sqlite", "core", "cursor", FEATURES),
+    Variant("postgresql", "orm", "cursor", FEATURES),
+    Variant("postgresql", "core", "offset", FEATURES),
 ]
 
 

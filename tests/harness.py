@@ -100,6 +100,31 @@ class Service:
         self.run_raw(UV, "sync", "--quiet")
 
 
+# A Jinja tag that survived rendering.
+_LEFTOVER = re.compile(r"\{\{|\{%|\{#")
+
+
+def rendered_file_problems(root: Path, files: list[Path]) -> list[str]:
+    """What is wrong with the files Copier rendered: leftovers, scars, empty files."""
+    problems = []
+    for path in files:
+        relative = path.relative_to(root)
+        text = path.read_text()
+        if not text.strip():
+            problems.append(f"{relative}: empty")
+        if ".jinja" in path.name:
+            problems.append(f"{relative}: template suffix left in the name")
+        if _LEFTOVER.search(text):
+            problems.append(f"{relative}: unrendered Jinja")
+        if "\n\n\n" in text and path.suffix not in {".py", ".mako"}:
+            problems.append(f"{relative}: two blank lines in a row")
+        if not text.endswith("\n") or text.endswith("\n\n"):
+            problems.append(f"{relative}: must end with exactly one newline")
+        if any(line != line.rstrip() for line in text.splitlines()):
+            problems.append(f"{relative}: trailing whitespace")
+    return problems
+
+
 def assert_suite_passed(output: str) -> None:
     """A pytest run passed only if it ran tests and none failed, errored or was skipped."""
     assert re.search(r"\d+ passed", output), output

@@ -1,5 +1,6 @@
 """Answers: defaults work with no input, computed values follow, bad answers write nothing."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,50 @@ def test_core_variant_has_tables_not_models(tmp_path: Path) -> None:
 )
 def test_bad_answer_is_refused_and_nothing_written(
     tmp_path: Path, answers: dict[str, str], message: str
+) -> None:
+    destination = tmp_path / "service"
+
+    with pytest.raises(ValueError, match=message):
+        render(destination, **answers)
+
+    assert not destination.exists() or not any(destination.iterdir())
+
+
+def test_auth_writes_a_random_signing_key_kept_out_of_git_and_answers(tmp_path: Path) -> None:
+    first = render(tmp_path / "first", features=["auth"])
+    second = render(tmp_path / "second", features=["auth"])
+
+    keys = [
+        re.fullmatch(r"JWT_SECRET_KEY=([0-9a-f]{64})", line)
+        for project in (first, second)
+        for line in (project / ".env").read_text().splitlines()
+        if line.startswith("JWT_SECRET_KEY=")
+    ]
+    assert all(keys)
+    first_key, second_key = (match.group(1) for match in keys if match)
+    assert first_key != second_key
+    assert ".env" in (first / ".gitignore").read_text().splitlines()
+    assert first_key not in (first / ".copier-answers.yml").read_text()
+
+
+def test_without_auth_there_is_no_env_file(tmp_path: Path) -> None:
+    project = render(tmp_path / "service", features=["docker", "observability"])
+
+    assert not (project / ".env").exists()
+    assert (project / "Dockerfile").is_file()
+    assert not (project / ".github").exists()
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"features": ["auth", "kafka"]}, "kafka"),
+        ({"pagination": "page"}, "page"),
+    ],
+    ids=["unknown-feature", "unknown-pagination"],
+)
+def test_bad_feature_answers_are_refused(
+    tmp_path: Path, answers: dict[str, Any], message: str
 ) -> None:
     destination = tmp_path / "service"
 

@@ -1,0 +1,80 @@
+"""Every combination of answers renders clean: no leftovers, ruff check and ruff format pass.
+
+Rendering is cheap, so all of them are rendered; the costlier checks (types, the services'
+own tests) run on the covering set in test_variants.py.
+"""
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from copier import run_copy
+
+from tests.conftest import DATA_ACCESS, DATABASES, FEATURES, PAGINATIONS, Variant
+from tests.harness import copy_working_tree, rendered_file_problems
+
+COMBINATIONS = [
+    Variant(database, data_access, pagination, features)
+    for database in DATABASES
+    for data_access in DATA_ACCESS
+    for pagination in PAGINATIONS
+    for size in range(len(FEATURES) + 1)
+    for features in itertools.combinations(FEATURES, size)
+]
+
+# Files that exist exactly when their feature was chosen.
+FEATURE_FILES = {
+    "auth": ["src/{package}/auth.py", "migrations/versions/0002_user_passwords.py", ".env"],
+    "docker": ["Dockerfile", "compose.yaml", ".dockerignore"],
+    "github_actions": [".github/workflows/ci.yml"],
+    "observability": ["src/{package}/observability.py", "tests/test_observability.py"],
+}
+
+
+@pytest.fixture(scope="session")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """All combinations, rendered side by side from a plain copy of the working tree."""
+    # Not a git repository: Copier renders it in place instead of cloning it each time.
+    template = copy_working_tree(tmp_path_factory.mktemp("template") / "source")
+    root = tmp_path_factory.mktemp("matrix")
+    for variant in COMBINATIONS:
+        run_copy(str(template), root / variant.id, data=variant.answers, defaults=True, quiet=True)
+    return root
+
+
+def test_the_matrix_has_every_combination() -> None:
+    assert len(COMBINATIONS) == 128
+    assert len({variant.id for variant in COMBINATIONS}) == 128
+
+
+@pytest.mark.parametrize("variant", COMBINATIONS, ids=lambda variant: variant.id)
+def test_combination_renders_clean(matrix: Path, variant: Variant) -> None:
+    project = matrix / variant.id
+    files = sorted(path for path in project.rglob("*") if path.is_file())
+
+    problems = rendered_file_problems(project, files)
+
+    assert not problems, "\n".join(problems)
+    package = next((project / "src").iterdir()).name
+    for feature, paths in FEATURE_FILES.items():
+        for path in paths:
+            exists = (project / path.format(package=package)).is_file()
+            assert exists == (feature in variant.features), path
+
+
+@pytest.mark.parametrize("command", [["check", "--no-fix"], ["format", "--check"]], ids=str)
+def test_every_combination_passes_ruff(matrix: Path, command: list[str]) -> None:
+    # One run over all of them; each project's own pyproject.toml configures its files.
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", *command, "--output-format", "concise", "."]
+        if command[0] == "check"
+        else [sys.executable, "-m", "ruff", *command, "."],
+        cwd=matrix,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
