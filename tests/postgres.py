@@ -20,8 +20,12 @@ class PostgresServer:
         asyncio.run(self._execute("SELECT 1"))
 
     def unique_name(self, label: str) -> str:
-        """A database name no other variant or run uses."""
-        return f"tpl_{label.replace('-', '_')}_{secrets.token_hex(4)}"
+        """A database name no other variant or run uses.
+
+        Short enough that the `_test_scratch` databases the service's tests add beside it still
+        fit PostgreSQL's 63 characters: longer names are cut, and could collide.
+        """
+        return f"tpl_{label.replace('-', '_')[:24]}_{secrets.token_hex(4)}"
 
     def url(self, database: str, driver: str = "postgresql+asyncpg") -> str:
         """A SQLAlchemy URL for `database` on this server."""
