@@ -3,7 +3,14 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
-from tests.factories import assert_error, create_note, create_user, timestamp, user_body
+from tests.factories import (
+    assert_error,
+    author_headers,
+    create_note,
+    create_user,
+    timestamp,
+    user_body,
+)
 
 
 async def test_create_user_returns_it_with_timestamps(client: AsyncClient) -> None:
@@ -138,7 +145,9 @@ async def test_unknown_route_uses_the_error_shape(client: AsyncClient) -> None:
 async def test_patch_changes_only_the_fields_sent(client: AsyncClient) -> None:
     user = await create_user(client, name="Before")
 
-    response = await client.patch(f"/users/{user['id']}", json={"name": "After"})
+    response = await client.patch(
+        f"/users/{user['id']}", json={"name": "After"}, headers=await author_headers(client, user)
+    )
 
     assert response.status_code == 200
     changed = response.json()
@@ -152,7 +161,11 @@ async def test_patch_changes_only_the_fields_sent(client: AsyncClient) -> None:
 async def test_patch_to_the_same_values_is_still_an_update(client: AsyncClient) -> None:
     user = await create_user(client)
 
-    response = await client.patch(f"/users/{user['id']}", json={"name": user["name"]})
+    response = await client.patch(
+        f"/users/{user['id']}",
+        json={"name": user["name"]},
+        headers=await author_headers(client, user),
+    )
 
     assert timestamp(response.json()["updated_at"]) > timestamp(user["updated_at"])
 
@@ -160,7 +173,9 @@ async def test_patch_to_the_same_values_is_still_an_update(client: AsyncClient) 
 async def test_null_in_a_patch_names_the_field(client: AsyncClient) -> None:
     user = await create_user(client)
 
-    response = await client.patch(f"/users/{user['id']}", json={"email": None})
+    response = await client.patch(
+        f"/users/{user['id']}", json={"email": None}, headers=await author_headers(client, user)
+    )
 
     assert response.status_code == 422
     assert [detail["loc"] for detail in response.json()["error"]["details"]] == [["body", "email"]]
@@ -169,7 +184,9 @@ async def test_null_in_a_patch_names_the_field(client: AsyncClient) -> None:
 async def test_empty_patch_changes_nothing(client: AsyncClient) -> None:
     user = await create_user(client)
 
-    response = await client.patch(f"/users/{user['id']}", json={})
+    response = await client.patch(
+        f"/users/{user['id']}", json={}, headers=await author_headers(client, user)
+    )
 
     assert response.status_code == 200
     assert response.json() == user
@@ -179,7 +196,11 @@ async def test_patch_to_a_taken_email_is_a_conflict(client: AsyncClient) -> None
     await create_user(client, email="taken@example.com")
     user = await create_user(client)
 
-    response = await client.patch(f"/users/{user['id']}", json={"email": "taken@example.com"})
+    response = await client.patch(
+        f"/users/{user['id']}",
+        json={"email": "taken@example.com"},
+        headers=await author_headers(client, user),
+    )
 
     assert response.status_code == 409
     assert_error(response.json(), "email_taken")
@@ -191,14 +212,18 @@ async def test_patch_to_a_taken_email_is_a_conflict(client: AsyncClient) -> None
 async def test_invalid_patch_is_refused(client: AsyncClient, payload: dict[str, Any]) -> None:
     user = await create_user(client)
 
-    response = await client.patch(f"/users/{user['id']}", json=payload)
+    response = await client.patch(
+        f"/users/{user['id']}", json=payload, headers=await author_headers(client, user)
+    )
 
     assert response.status_code == 422
     assert_error(response.json(), "invalid_request")
 
 
 async def test_patch_of_missing_user_is_not_found(client: AsyncClient) -> None:
-    response = await client.patch("/users/123456", json={"name": "x"})
+    caller = await author_headers(client, await create_user(client))
+
+    response = await client.patch("/users/123456", json={"name": "x"}, headers=caller)
 
     assert response.status_code == 404
 
@@ -206,7 +231,9 @@ async def test_patch_of_missing_user_is_not_found(client: AsyncClient) -> None:
 async def test_delete_removes_the_user(client: AsyncClient) -> None:
     user = await create_user(client)
 
-    response = await client.delete(f"/users/{user['id']}")
+    response = await client.delete(
+        f"/users/{user['id']}", headers=await author_headers(client, user)
+    )
 
     assert response.status_code == 204
     assert response.content == b""
@@ -214,7 +241,9 @@ async def test_delete_removes_the_user(client: AsyncClient) -> None:
 
 
 async def test_delete_of_missing_user_is_not_found(client: AsyncClient) -> None:
-    response = await client.delete("/users/123456")
+    caller = await author_headers(client, await create_user(client))
+
+    response = await client.delete("/users/123456", headers=caller)
 
     assert response.status_code == 404
     assert_error(response.json(), "not_found")
@@ -226,7 +255,8 @@ async def test_deleting_a_user_deletes_their_notes(client: AsyncClient) -> None:
     doomed = await create_note(client, author)
     kept = await create_note(client, other)
 
-    assert (await client.delete(f"/users/{author['id']}")).status_code == 204
+    headers = await author_headers(client, author)
+    assert (await client.delete(f"/users/{author['id']}", headers=headers)).status_code == 204
 
     assert (await client.get(f"/notes/{doomed['id']}")).status_code == 404
     assert (await client.get(f"/notes/{kept['id']}")).status_code == 200
