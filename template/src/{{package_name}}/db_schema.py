@@ -26,7 +26,7 @@ NOTE_DESCRIPTION_MAX_LENGTH = 500
 PASSWORD_HASH_MAX_LENGTH = 255
 
 
-def utcnow() -> datetime:
+def now_in_utc() -> datetime:
     """Return the current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
 
