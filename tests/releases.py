@@ -90,15 +90,17 @@ def release_commit(repo: Path, version: Version) -> str:
 
 @dataclass(frozen=True)
 class ReleaseClone:
-    """A clone of this repository with the previous release and the working tree tagged."""
+    """A clone of this repository with every release and the working tree tagged."""
 
     path: Path
     previous: Release
     current: Release
+    # Every release, newest first; `previous` is the first.
+    released: tuple[Release, ...]
 
 
 def clone_with_releases(destination: Path) -> ReleaseClone:
-    """Clone this repository, tag the previous release, and commit the working tree on top."""
+    """Clone this repository, tag every release, and commit the working tree on top."""
     pyproject = tomllib.loads((TEMPLATE_ROOT / "pyproject.toml").read_text())
     releases = read_changelog((TEMPLATE_ROOT / "CHANGELOG.md").read_text())
     check_changelog(releases, Version(pyproject["project"]["version"]))
@@ -110,15 +112,15 @@ def clone_with_releases(destination: Path) -> ReleaseClone:
         )
     if not older:
         raise LookupError(f"no release precedes {current.version}: nothing to update from")
-    previous = older[0]
-    previous_commit = release_commit(TEMPLATE_ROOT, previous.version)
+    commits = {release: release_commit(TEMPLATE_ROOT, release.version) for release in older}
 
     git(
         TEMPLATE_ROOT.parent, "clone", "--quiet", "--no-local", str(TEMPLATE_ROOT), str(destination)
     )
     for tag in git(destination, "tag", "--list").split():
         git(destination, "tag", "--delete", tag)
-    git(destination, "tag", previous.tag, previous_commit)
+    for release, commit in commits.items():
+        git(destination, "tag", release.tag, commit)
     # The working tree, uncommitted changes included, becomes the current version.
     for entry in destination.iterdir():
         if entry.name != ".git":
@@ -127,4 +129,4 @@ def clone_with_releases(destination: Path) -> ReleaseClone:
     git(destination, "add", "--all")
     git(destination, "commit", "--quiet", "--allow-empty", "-m", "Working tree")
     git(destination, "tag", current.tag)
-    return ReleaseClone(destination, previous, current)
+    return ReleaseClone(destination, older[0], current, tuple(older))

@@ -12,7 +12,7 @@ from tests.harness import Service
 from tests.releases import ReleaseClone, clone_with_releases, git
 from tests.user_changes import (
     LOCAL_ENV,
-    LOCAL_ENV_MIGRATED,
+    LOCAL_ENV_BEFORE_0_2,
     apply_user_change,
     assert_user_change_intact,
 )
@@ -103,7 +103,7 @@ def test_update_from_previous_release_keeps_the_owners_work(
     assert (
         f"_commit: {release_clone.current.tag}\n" in (project / ".copier-answers.yml").read_text()
     )
-    assert (project / ".env").read_text() == LOCAL_ENV_MIGRATED
+    assert (project / ".env").read_text() == LOCAL_ENV
 
     _commit(project, f"Update to {release_clone.current.tag}")
     _update(project, release_clone.current.tag)
@@ -112,6 +112,28 @@ def test_update_from_previous_release_keeps_the_owners_work(
     service = Service(f"{variant.id} (updated)", project, PACKAGE_NAME, database_env(variant))
     service.sync()
     service.check()
+
+
+def test_update_from_the_oldest_release_runs_every_migration_between(
+    release_clone: ReleaseClone, tmp_path: Path
+) -> None:
+    """An update that skips releases runs each `_migrations` step it crosses (v0.2.0: `.env`)."""
+    oldest = release_clone.released[-1]
+    assert oldest != release_clone.previous, "the update test from the previous release covers it"
+    answers = Variant("sqlite", "orm").answers
+    project = _copy(release_clone.path, oldest.tag, tmp_path / "service", answers)
+    (project / ".env").write_text(LOCAL_ENV_BEFORE_0_2)
+    _commit(project, f"Service from {oldest.tag}")
+    apply_user_change(project, PACKAGE_NAME)
+    _commit(project, "The owner's work")
+
+    _update(project, release_clone.current.tag)
+
+    assert _files_with_conflicts(project) == []
+    assert_user_change_intact(project, PACKAGE_NAME)
+    fresh = _fresh_copy_with_user_change(release_clone, tmp_path / "fresh", answers)
+    assert _snapshot(project) == fresh
+    assert (project / ".env").read_text() == LOCAL_ENV
 
 
 def test_changing_answers_rerenders_the_service(

@@ -25,10 +25,10 @@ async def test_echo_returns_the_word(client: AsyncClient) -> None:
     assert response.json() == {"word": "hello"}
 """
 
-# The owner's local settings: not in git, not managed by Copier, written before 0.2.0.
-LOCAL_ENV = "# my settings\nDATABASE_STATEMENT_TIMEOUT=7\nexport READINESS_TIMEOUT = 3\n"
-# The same after the update's migration to 0.2.0.
-LOCAL_ENV_MIGRATED = (
+# The owner's local settings (not in git, not managed by Copier) as written before 0.2.0, and
+# as the update's migration to 0.2.0 leaves them; later releases keep them as they are.
+LOCAL_ENV_BEFORE_0_2 = "# my settings\nDATABASE_STATEMENT_TIMEOUT=7\nexport READINESS_TIMEOUT = 3\n"
+LOCAL_ENV = (
     "# my settings\nDATABASE_STATEMENT_TIMEOUT_SECONDS=7\nexport READINESS_TIMEOUT_SECONDS = 3\n"
 )
 
