@@ -1,0 +1,141 @@
+"""The SQLite floor: Starlette and raw aiosqlite on the rendered service's database file."""
+
+import json
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+_NOTE_COLUMNS = (
+    "n.id, n.title, n.description, n.created_at, n.updated_at, u.id AS author_id, "
+    "u.name AS author_name"
+)
+_GET_NOTE = f"SELECT {_NOTE_COLUMNS} FROM notes n JOIN users u ON u.id = n.author_id WHERE n.id = ?"
+_LIST_NOTES = (
+    f"SELECT {_NOTE_COLUMNS} FROM notes n JOIN users u ON u.id = n.author_id "
+    "ORDER BY n.id LIMIT ? OFFSET ?"
+)
+_INSERT_NOTE = (
+    "INSERT INTO notes (title, description, author_id, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?) RETURNING id"
+)
+
+
+def _time(text: str) -> str:
+    # Stored by SQLAlchemy as "YYYY-MM-DD HH:MM:SS.ffffff" in UTC.
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+
+
+def _note(row: Any) -> dict[str, Any]:
+    return {
+        "id": row[0],
+        "title": row[1],
+        "description": row[2],
+        "author": {"id": row[5], "name": row[6]},
+        "created_at": _time(row[3]),
+        "updated_at": _time(row[4]),
+    }
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _int(text: str | None, default: int, low: int, high: int) -> int | None:
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+async def get_note(request: Request) -> Response:
+    note_id = _int(request.path_params["note_id"], 0, 1, 2**31 - 1)
+    if note_id is None:
+        return _error(422, "invalid_request", "note_id must be a positive integer")
+    async with request.app.state.db.execute(_GET_NOTE, (note_id,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return _error(404, "not_found", f"note {note_id} not found")
+    return JSONResponse(_note(row))
+
+
+async def list_notes(request: Request) -> Response:
+    limit = _int(request.query_params.get("limit"), 50, 1, 100)
+    offset = _int(request.query_params.get("offset"), 0, 0, 2**31 - 1)
+    if limit is None or offset is None:
+        return _error(422, "invalid_request", "limit or offset out of range")
+    async with request.app.state.db.execute(_LIST_NOTES, (limit + 1, offset)) as cursor:
+        rows = await cursor.fetchall()
+    more = len(rows) > limit
+    return JSONResponse(
+        {
+            "items": [_note(row) for row in rows[:limit]],
+            "limit": limit,
+            "offset": offset,
+            "next_offset": offset + limit if more else None,
+        }
+    )
+
+
+async def create_note(request: Request) -> Response:
+    try:
+        body = json.loads(await request.body())
+        title, description, author_id = (
+            body["title"],
+            body.get("description", ""),
+            body["author_id"],
+        )
+    except (ValueError, KeyError, TypeError):
+        return _error(422, "invalid_request", "the request is invalid")
+    if not (
+        isinstance(title, str)
+        and 1 <= len(title) <= 100
+        and isinstance(description, str)
+        and len(description) <= 500
+        and type(author_id) is int
+        and 1 <= author_id <= 2**31 - 1
+    ):
+        return _error(422, "invalid_request", "the request is invalid")
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    db = request.app.state.db
+    try:
+        async with db.execute(_INSERT_NOTE, (title, description, author_id, now, now)) as cursor:
+            (note_id,) = await cursor.fetchone()
+        await db.commit()
+    except aiosqlite.IntegrityError:
+        await db.rollback()
+        return _error(422, "unknown_author", f"author_id {author_id} does not name a user")
+    async with db.execute(_GET_NOTE, (note_id,)) as cursor:
+        row = await cursor.fetchone()
+    return JSONResponse(_note(row), status_code=201)
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    # One connection, as an aiosqlite app usually has: SQLite serialises writers anyway.
+    async with aiosqlite.connect(os.environ["DATABASE_PATH"]) as db:
+        await db.execute("PRAGMA foreign_keys = ON")
+        await db.execute("PRAGMA journal_mode = WAL")
+        await db.execute("PRAGMA synchronous = NORMAL")
+        app.state.db = db
+        yield
+
+
+app = Starlette(
+    routes=[
+        Route("/notes/{note_id}", get_note, methods=["GET"]),
+        Route("/notes", list_notes, methods=["GET"]),
+        Route("/notes", create_note, methods=["POST"]),
+    ],
+    lifespan=lifespan,
+)

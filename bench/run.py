@@ -1,0 +1,625 @@
+"""Load benchmark: rendered services against hand-written floors, under wrk, side by side.
+
+    uv run python -m bench.run                      # the full run (about 25 minutes)
+    uv run python -m bench.run --rounds 1 --duration 3 --only floor,postgresql-core
+
+Renders the PostgreSQL ORM and Core services (and Core with `auth` + `observability`, Core with
+two workers, the SQLite default), migrates fresh databases with their own migrations, seeds
+1,000 users and 10,000 notes, and measures three routes on each app in interleaved rounds, a
+fresh server per round and a discarded warm-up first. Prints a table per route and writes the
+raw results as JSON. See the README's "Performance" section.
+"""
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from tests.harness import UV, command_env, free_port, render
+
+BENCH = Path(__file__).resolve().parent
+APPS = BENCH / "apps"
+ROUTE_SCRIPT = BENCH / "wrk" / "route.lua"
+PACKAGE = "bench_service"
+USERS, NOTES, DEEP_NOTES = 1_000, 10_000, 1_000_000
+DEEP_OFFSET = DEEP_NOTES - 50
+# The routes measured: name, wrk mode, and for lists the path.
+ROUTES = [
+    ("GET /notes/{id}", "get", ""),
+    ("GET /notes?limit=50", "list", "/notes?limit=50"),
+    ("POST /notes", "post", ""),
+]
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class App:
+    """One server to measure: how to start it, and what it serves."""
+
+    name: str
+    group: str  # apps in one group are compared with the group's first one (its floor)
+    database: str  # the PostgreSQL database, or the SQLite file's key
+    variant: str | None = None  # the rendered service it is, or whose venv it runs in
+    module: str = f"{PACKAGE}.main:app"  # a rendered service's app, or a file in bench/apps
+    workers: int = 1
+    auth: bool = False
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Measurement:
+    app: str
+    route: str
+    round: int
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    cpu_us_per_request: float
+    connections_opened: int | None
+    errors: int
+
+
+# Rendered variants: answers by name.
+VARIANTS: dict[str, dict[str, Any]] = {
+    "postgresql-core": {"database": "postgresql", "data_access": "core"},
+    "postgresql-orm": {"database": "postgresql", "data_access": "orm"},
+    "postgresql-core-auth-observability": {
+        "database": "postgresql",
+        "data_access": "core",
+        "features": ["auth", "observability"],
+    },
+    "postgresql-core-cursor": {
+        "database": "postgresql",
+        "data_access": "core",
+        "pagination": "cursor",
+    },
+    "sqlite-orm": {"database": "sqlite", "data_access": "orm"},
+}
+
+
+def postgres_apps() -> list[App]:
+    floor_venv = "postgresql-core"
+    return [
+        App("floor", "postgresql", "bench_plain", floor_venv, "floor_asyncpg:app"),
+        App("fastapi-asyncpg", "postgresql", "bench_plain", floor_venv, "fastapi_asyncpg:app"),
+        App("lean-sqlalchemy", "postgresql", "bench_plain", floor_venv, "lean_sqlalchemy:app"),
+        App("postgresql-core", "postgresql", "bench_plain", "postgresql-core"),
+        App("postgresql-orm", "postgresql", "bench_plain", "postgresql-orm"),
+        App(
+            "postgresql-core-auth-observability",
+            "postgresql",
+            "bench_auth",
+            "postgresql-core-auth-observability",
+            auth=True,
+        ),
+        App("postgresql-core-2-workers", "postgresql", "bench_plain", "postgresql-core", workers=2),
+    ]
+
+
+def sqlite_apps() -> list[App]:
+    return [
+        App("sqlite-floor", "sqlite", "bench_sqlite", "sqlite-orm", "floor_aiosqlite:app"),
+        App("sqlite-orm", "sqlite", "bench_sqlite", "sqlite-orm"),
+    ]
+
+
+def depth_apps() -> list[App]:
+    return [
+        App("offset (postgresql-core)", "depth", "bench_depth", "postgresql-core"),
+        App("cursor (postgresql-core-cursor)", "depth", "bench_depth", "postgresql-core-cursor"),
+    ]
+
+
+def _cursor_after(note_id: int) -> str:
+    return base64.urlsafe_b64encode(f"v1:{note_id}".encode()).decode().rstrip("=")
+
+
+def depth_routes(app: App) -> list[tuple[str, str, str]]:
+    deep = (
+        f"/notes?limit=50&cursor={_cursor_after(DEEP_OFFSET)}"
+        if "cursor" in app.name
+        else f"/notes?limit=50&offset={DEEP_OFFSET}"
+    )
+    return [("page 1", "list", "/notes?limit=50"), (f"page at row {DEEP_OFFSET:,}", "list", deep)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Set-up: wrk, rendered services, databases
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print("wrk is missing; installing it with apt-get", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit(
+            "wrk is needed: install it with your package manager "
+            "(apt-get install wrk, brew install wrk, dnf install wrk) and run again"
+        )
+    return found
+
+
+def render_services(work: Path, names: set[str]) -> dict[str, Path]:
+    services = {}
+    for name in sorted(names):
+        path = work / name
+        if not path.exists():
+            print(f"rendering {name}", flush=True)
+            render(path, project_name="Bench Service", **VARIANTS[name])
+        subprocess.run([UV, "sync", "--quiet", "--no-dev"], cwd=path, env=command_env(), check=True)
+        services[name] = path
+    return services
+
+
+def database_url(server: str, database: str) -> str:
+    return f"postgresql+asyncpg://{server.split('://', 1)[1].rsplit('/', 1)[0]}/{database}"
+
+
+def dsn(server: str, database: str) -> str:
+    return f"postgresql://{server.split('://', 1)[1].rsplit('/', 1)[0]}/{database}"
+
+
+async def _recreate(server: str, database: str) -> None:
+    connection = await asyncpg.connect(server)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await connection.close()
+
+
+async def _seed_postgres(server: str, database: str, notes: int) -> None:
+    connection = await asyncpg.connect(dsn(server, database))
+    try:
+        await connection.execute(
+            "INSERT INTO users (name, email, created_at, updated_at) "
+            "SELECT 'User ' || i, 'user' || i || '@example.com', now(), now() "
+            "FROM generate_series(1, $1) AS i",
+            USERS,
+        )
+        await connection.execute(
+            "INSERT INTO notes (title, description, author_id, created_at, updated_at) "
+            "SELECT 'Note ' || i, 'Seeded note number ' || i, 1 + i % $2, now(), now() "
+            "FROM generate_series(1, $1) AS i",
+            notes,
+            USERS,
+        )
+        await connection.execute("VACUUM ANALYZE")
+    finally:
+        await connection.close()
+
+
+def migrate(service: Path, url: str) -> None:
+    subprocess.run(
+        [UV, "run", "--no-sync", "alembic", "upgrade", "head"],
+        cwd=service,
+        env=command_env(DATABASE_URL=url),
+        check=True,
+        capture_output=True,
+    )
+
+
+def prepare_postgres(server: str, services: dict[str, Path], databases: set[str]) -> None:
+    plan = {
+        "bench_plain": ("postgresql-core", NOTES),
+        "bench_auth": ("postgresql-core-auth-observability", NOTES),
+        "bench_depth": ("postgresql-core", DEEP_NOTES),
+    }
+    for database in sorted(databases):
+        migrated_by, notes = plan[database]
+        print(f"migrating and seeding {database} ({notes:,} notes)", flush=True)
+        asyncio.run(_recreate(server, database))
+        migrate(services[migrated_by], database_url(server, database))
+        asyncio.run(_seed_postgres(server, database, notes))
+
+
+def prepare_sqlite(work: Path, service: Path) -> Path:
+    path = work / "bench_sqlite.db"
+    for stale in work.glob("bench_sqlite.db*"):
+        stale.unlink()
+    migrate(service, f"sqlite+aiosqlite:///{path}")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with sqlite3.connect(path) as db:
+        db.executemany(
+            "INSERT INTO users (id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            [(i, f"User {i}", f"user{i}@example.com", now, now) for i in range(1, USERS + 1)],
+        )
+        db.executemany(
+            "INSERT INTO notes (id, title, description, author_id, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (i, f"Note {i}", f"Seeded note number {i}", 1 + i % USERS, now, now)
+                for i in range(1, NOTES + 1)
+            ],
+        )
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+
+async def _sessions(server: str, database: str) -> int:
+    connection = await asyncpg.connect(server)
+    try:
+        value: int = await connection.fetchval(
+            "SELECT sessions FROM pg_stat_database WHERE datname = $1", database
+        )
+        return value
+    finally:
+        await connection.close()
+
+
+def sessions_settled(server: str, database: str) -> int:
+    """Sessions ever opened on `database`, once PostgreSQL's statistics have caught up.
+
+    Backends report their counts when they next go idle (within a second or so), so the
+    value is read until it holds still.
+    """
+    last = asyncio.run(_sessions(server, database))
+    for _ in range(20):
+        time.sleep(0.6)
+        now = asyncio.run(_sessions(server, database))
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of `pid` and its children (uvicorn's workers)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state, ppid, ..., utime (14th field overall) and stime.
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return total
+
+
+@contextmanager
+def server(
+    app: App, services: dict[str, Path], env: dict[str, str], log: Path
+) -> Iterator[tuple[str, int]]:
+    """Start `app` on a free port; yield its base URL and uvicorn's pid; stop it."""
+    port = free_port()
+    venv = services[app.variant or ""] / ".venv" / "bin"
+    rendered = app.module.startswith(PACKAGE)
+    args = [
+        str(venv / "uvicorn"),
+        app.module,
+        "--port",
+        str(port),
+        "--workers",
+        str(app.workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    if not rendered:
+        args += ["--app-dir", str(APPS)]
+    with log.open("a") as output:
+        process = subprocess.Popen(
+            args,
+            cwd=services[app.variant or ""],
+            env=command_env(**env),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                sys.exit(f"{app.name} exited with {process.returncode}; see {log}")
+            try:
+                if httpx.get(f"{base}/notes?limit=1", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                sys.exit(f"{app.name} did not start within 60 s; see {log}")
+            time.sleep(0.2)
+        yield base, process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def bearer_token(base: str) -> str:
+    """A token for a user the benchmark creates once in the `auth` variant's database."""
+    account = {"name": "Bench", "email": "bench@example.com", "password": "bench-password-1"}
+    created = httpx.post(f"{base}/users", json=account, timeout=30)
+    assert created.status_code in {201, 409}, created.text
+    token = httpx.post(
+        f"{base}/auth/token",
+        data={"username": account["email"], "password": account["password"]},
+        timeout=30,
+    )
+    assert token.status_code == 200, token.text
+    access_token: str = token.json()["access_token"]
+    return access_token
+
+
+def wrk(
+    wrk_bin: str, base: str, mode: str, path: str, seconds: float, connections: int, token: str
+) -> dict[str, Any]:
+    largest = {"get": NOTES, "post": USERS}.get(mode, 1)
+    result = subprocess.run(
+        [
+            wrk_bin,
+            "--threads",
+            "1",
+            "--connections",
+            str(connections),
+            "--duration",
+            f"{round(seconds)}s",
+            "--timeout",
+            "10s",
+            "--script",
+            str(ROUTE_SCRIPT),
+            base,
+            "--",
+            mode,
+            str(largest),
+            token,
+            path,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    summary: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return summary
+
+
+def check_routes(app: App, base: str, routes: list[tuple[str, str, str]], token: str) -> None:
+    """Each route answers as a rendered service does, before any load is timed."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    for _, mode, path in routes:
+        if mode == "get":
+            response = httpx.get(f"{base}/notes/1", timeout=30)
+            expected = {"id", "title", "description", "author", "created_at", "updated_at"}
+            assert set(response.json()) == expected, (app.name, response.text)
+        elif mode == "list":
+            response = httpx.get(f"{base}{path}", timeout=60)
+            assert len(response.json()["items"]) == 50, (app.name, response.text[:300])
+        else:
+            body = {"title": "Check", "description": "before load"}
+            if not token:
+                body["author_id"] = 1
+            response = httpx.post(f"{base}/notes", json=body, headers=headers, timeout=30)
+            assert response.status_code == 201, (app.name, response.text)
+        assert response.status_code in {200, 201}, (app.name, response.text)
+
+
+def trim_notes(app: App, server_url: str, work: Path) -> None:
+    """Delete the notes a POST run added, so every run reads the same data."""
+    if app.group == "sqlite":
+        with sqlite3.connect(work / "bench_sqlite.db") as db:
+            db.execute("DELETE FROM notes WHERE id > ?", (NOTES,))
+        return
+
+    async def trim() -> None:
+        connection = await asyncpg.connect(dsn(server_url, app.database))
+        try:
+            await connection.execute("DELETE FROM notes WHERE id > $1", NOTES)
+        finally:
+            await connection.close()
+
+    asyncio.run(trim())
+
+
+def app_env(app: App, server_url: str, work: Path, secret: str) -> dict[str, str]:
+    if app.group == "sqlite":
+        path = work / "bench_sqlite.db"
+        env = {"DATABASE_URL": f"sqlite+aiosqlite:///{path}", "DATABASE_PATH": str(path)}
+    else:
+        env = {
+            "DATABASE_URL": database_url(server_url, app.database),
+            "DATABASE_DSN": dsn(server_url, app.database),
+        }
+    if app.auth:
+        env.update(JWT_SECRET_KEY=secret, JWT_EXPIRE_MINUTES="600")
+    return {**env, **app.env}
+
+
+def measure_app(
+    app: App,
+    routes: list[tuple[str, str, str]],
+    round_number: int,
+    options: argparse.Namespace,
+    context: dict[str, Any],
+) -> list[Measurement]:
+    env = app_env(app, options.postgres_url, context["work"], context["secret"])
+    results = []
+    with server(app, context["services"], env, context["work"] / f"{app.name}.log") as (
+        base,
+        pid,
+    ):
+        token = bearer_token(base) if app.auth else ""
+        check_routes(app, base, routes, token)
+        for _, mode, path in routes:
+            wrk(context["wrk"], base, mode, path, options.warmup, options.connections, token)
+        if app.group != "depth":
+            trim_notes(app, options.postgres_url, context["work"])
+        for route, mode, path in routes:
+            postgres = app.group != "sqlite"
+            before = sessions_settled(options.postgres_url, app.database) if postgres else None
+            cpu_before = cpu_seconds(pid)
+            summary = wrk(
+                context["wrk"], base, mode, path, options.duration, options.connections, token
+            )
+            cpu = cpu_seconds(pid) - cpu_before
+            after = sessions_settled(options.postgres_url, app.database) if postgres else None
+            if mode == "post":
+                trim_notes(app, options.postgres_url, context["work"])
+            seconds = summary["duration_us"] / 1e6
+            results.append(
+                Measurement(
+                    app=app.name,
+                    route=route,
+                    round=round_number,
+                    requests_per_second=summary["requests"] / seconds,
+                    p50_ms=summary["p50_us"] / 1000,
+                    p99_ms=summary["p99_us"] / 1000,
+                    cpu_us_per_request=cpu * 1e6 / max(summary["requests"], 1),
+                    connections_opened=None if before is None else after - before,
+                    errors=summary["status_errors"] + summary["socket_errors"],
+                )
+            )
+            print(
+                f"  round {round_number} {app.name:<36} {route:<24} "
+                f"{results[-1].requests_per_second:8.0f} req/s",
+                flush=True,
+            )
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+
+def report(results: list[Measurement], groups: dict[str, list[App]]) -> list[str]:
+    lines = []
+    for group, apps in groups.items():
+        routes = list(dict.fromkeys(m.route for m in results if m.app in {a.name for a in apps}))
+        for route in routes:
+            lines += ["", f"## {group}: {route}", ""]
+            lines.append(
+                f"{'app':<36} {'req/s':>7} {'runs':<20} {'p50 ms':>7} {'p99 ms':>7} "
+                f"{'p99/p50':>7} {'CPU us':>7} {'x floor':>7} {'conns':>5} {'errors':>6}"
+            )
+            floor_rps = None
+            for app in apps:
+                runs = [m for m in results if m.app == app.name and m.route == route]
+                if not runs:
+                    continue
+                rps = statistics.median(m.requests_per_second for m in runs)
+                p50 = statistics.median(m.p50_ms for m in runs)
+                p99 = statistics.median(m.p99_ms for m in runs)
+                cpu = statistics.median(m.cpu_us_per_request for m in runs)
+                opened = [m.connections_opened for m in runs if m.connections_opened is not None]
+                if floor_rps is None:
+                    floor_rps = rps
+                each = "/".join(f"{m.requests_per_second:.0f}" for m in runs)
+                lines.append(
+                    f"{app.name:<36} {rps:7.0f} {each:<20} {p50:7.1f} {p99:7.1f} "
+                    f"{p99 / p50 if p50 else 0:7.1f} {cpu:7.0f} {rps / floor_rps:7.2f} "
+                    f"{max(opened) if opened else '-':>5} {sum(m.errors for m in runs):>6}"
+                )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10, help="seconds measured per route")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds per route, discarded")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+    )
+    parser.add_argument("--only", default="", help="comma-separated app names (default: all)")
+    parser.add_argument("--skip", default="", help="groups to skip: postgresql,sqlite,depth")
+    parser.add_argument("--work", type=Path, default=BENCH / ".work")
+    parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.json")
+    options = parser.parse_args()
+
+    skip = set(filter(None, options.skip.split(",")))
+    only = set(filter(None, options.only.split(",")))
+    groups = {
+        "postgresql": postgres_apps(),
+        "sqlite": sqlite_apps(),
+        "depth": depth_apps(),
+    }
+    groups = {
+        name: [app for app in apps if not only or app.name in only or app.group in only]
+        for name, apps in groups.items()
+        if name not in skip
+    }
+    groups = {name: apps for name, apps in groups.items() if apps}
+    apps = [app for group in groups.values() for app in group]
+
+    options.work.mkdir(parents=True, exist_ok=True)
+    context: dict[str, Any] = {
+        "wrk": ensure_wrk(),
+        "work": options.work,
+        "secret": secrets.token_hex(32),
+    }
+    context["services"] = render_services(options.work, {app.variant or "" for app in apps})
+    postgres_databases = {app.database for app in apps if app.group != "sqlite"}
+    if postgres_databases:
+        prepare_postgres(options.postgres_url, context["services"], postgres_databases)
+    if any(app.group == "sqlite" for app in apps):
+        prepare_sqlite(options.work, context["services"]["sqlite-orm"])
+
+    results: list[Measurement] = []
+    shuffle = random.Random(7)
+    for round_number in range(1, options.rounds + 1):
+        # Interleaved: each round starts every app afresh, in a new order.
+        order = apps[:]
+        shuffle.shuffle(order)
+        for app in order:
+            routes = depth_routes(app) if app.group == "depth" else ROUTES
+            results += measure_app(app, routes, round_number, options, context)
+
+    lines = [
+        f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"{options.connections} connections, {options.rounds} rounds of {options.duration:g} s",
+        "req/s: median (each run); p50/p99: latency medians; CPU us: server CPU per request;",
+        "conns: database connections opened during a measured window (most in any run)",
+        *report(results, groups),
+    ]
+    print("\n".join(lines))
+    options.output.parent.mkdir(parents=True, exist_ok=True)
+    options.output.write_text(
+        json.dumps(
+            {
+                "when": datetime.now(UTC).isoformat(),
+                "options": {k: str(v) for k, v in vars(options).items()},
+                "results": [asdict(m) for m in results],
+            },
+            indent=1,
+        )
+    )
+    print(f"\nraw results: {options.output}")
+
+
+if __name__ == "__main__":
+    main()
