@@ -167,9 +167,10 @@ def render_services(work: Path, names: set[str]) -> dict[str, Path]:
     services = {}
     for name in sorted(names):
         path = work / name
-        if not path.exists():
-            print(f"rendering {name}", flush=True)
-            render(path, project_name="Bench Service", **VARIANTS[name])
+        # Rendered afresh: the benchmark measures the template as it is now.
+        print(f"rendering {name}", flush=True)
+        shutil.rmtree(path, ignore_errors=True)
+        render(path, project_name="Bench Service", **VARIANTS[name])
         subprocess.run([UV, "sync", "--quiet", "--no-dev"], cwd=path, env=command_env(), check=True)
         services[name] = path
     return services
