@@ -244,3 +244,35 @@ async def test_listing_notes_costs_the_same_statements_for_1_or_50(
     assert len(fifty.json()["items"]) == 50
     assert len({note["author"]["id"] for note in fifty.json()["items"]}) == 50
     assert len(selects_for_fifty) == len(selects_for_one) == 1
+
+
+def _row_statements(statements: list[str]) -> list[str]:
+    """The statements that read or write rows, without the savepoints of the test's transaction."""
+    verbs = ("SELECT", "INSERT", "UPDATE", "DELETE")
+    return [sql for sql in statements if sql.lstrip().upper().startswith(verbs)]
+
+
+async def test_reading_a_note_is_one_statement(client: AsyncClient, statements: list[str]) -> None:
+    note = await create_note(client, await create_user(client))
+
+    statements.clear()
+    response = await client.get(f"/notes/{note['id']}")
+
+    assert response.status_code == 200
+    assert len(_row_statements(statements)) == 1
+
+
+async def test_creating_a_note_checks_its_author_in_the_insert_itself(
+    client: AsyncClient, statements: list[str]
+) -> None:
+    author = await create_user(client, name="Ada")
+    headers = await author_headers(client, author)
+
+    statements.clear()
+    response = await client.post("/notes", json=note_body(author), headers=headers)
+
+    assert response.status_code == 201
+    assert response.json()["author"] == {"id": author["id"], "name": "Ada"}
+    sent = [sql.split()[0].upper() for sql in _row_statements(statements)]
+    # The INSERT alone; with `auth` (`headers` carry a token), after the caller's lookup.
+    assert sent == (["SELECT", "INSERT"] if headers else ["INSERT"])
