@@ -291,6 +291,31 @@ def sessions_settled(server: str, database: str) -> int:
     return last
 
 
+async def _active_queries(server: str, database: str) -> int:
+    connection = await asyncpg.connect(server)
+    try:
+        count: int = await connection.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND state = 'active'",
+            database,
+        )
+        return count
+    finally:
+        await connection.close()
+
+
+def wait_until_idle(pid: int, server: str, database: str | None) -> None:
+    """Wait for the requests a finished load left behind: a server goes on answering requests
+    whose clients have gone, and a measurement must not start behind them."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(0.3)
+        busy = cpu_seconds(pid) - before > 0.02
+        if not busy and (database is None or asyncio.run(_active_queries(server, database)) == 0):
+            return
+    sys.exit(f"the server (pid {pid}) stayed busy for two minutes after its load ended")
+
+
 def cpu_seconds(pid: int) -> float:
     """User and system CPU time of `pid` and its children (uvicorn's workers)."""
     total = 0.0
@@ -474,18 +499,21 @@ def measure_app(
     ):
         token = bearer_token(base) if app.auth else ""
         check_routes(app, base, routes, token)
+        database = None if app.group == "sqlite" else app.database
         for _, mode, path in routes:
             wrk(context["wrk"], base, mode, path, options.warmup, options.connections, token)
+            wait_until_idle(pid, options.postgres_url, database)
         if app.group != "depth":
             trim_notes(app, options.postgres_url, context["work"])
         for route, mode, path in routes:
-            postgres = app.group != "sqlite"
+            postgres = database is not None
             before = sessions_settled(options.postgres_url, app.database) if postgres else None
             cpu_before = cpu_seconds(pid)
             summary = wrk(
                 context["wrk"], base, mode, path, options.duration, options.connections, token
             )
             cpu = cpu_seconds(pid) - cpu_before
+            wait_until_idle(pid, options.postgres_url, database)
             after = sessions_settled(options.postgres_url, app.database) if postgres else None
             if mode == "post":
                 trim_notes(app, options.postgres_url, context["work"])
@@ -536,13 +564,24 @@ def report(results: list[Measurement], groups: dict[str, list[App]]) -> list[str
                 cpu = statistics.median(m.cpu_us_per_request for m in runs)
                 opened = [m.connections_opened for m in runs if m.connections_opened is not None]
                 if floor_rps is None:
-                    floor_rps = rps
+                    floor_rps = rps or float("nan")
                 each = "/".join(f"{m.requests_per_second:.0f}" for m in runs)
                 lines.append(
                     f"{app.name:<36} {rps:7.0f} {each:<20} {p50:7.1f} {p99:7.1f} "
                     f"{p99 / p50 if p50 else 0:7.1f} {cpu:7.0f} {rps / floor_rps:7.2f} "
                     f"{max(opened) if opened else '-':>5} {sum(m.errors for m in runs):>6}"
                 )
+    if "depth" in groups:
+        lines += ["", f"## depth: what a page at row {DEEP_OFFSET:,} costs, in page 1's time", ""]
+        for app in groups["depth"]:
+            medians = [
+                statistics.median(
+                    m.requests_per_second for m in results if m.app == app.name and m.route == r
+                )
+                for r, _, _ in depth_routes(app)
+            ]
+            if all(medians):
+                lines.append(f"{app.name:<36} {medians[0] / medians[1]:7.2f}x")
     return lines
 
 
