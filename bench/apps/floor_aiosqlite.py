@@ -109,11 +109,11 @@ async def create_note(request: Request) -> Response:
     now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
     db = request.app.state.db
     try:
+        # One statement in autocommit mode: concurrent requests share the connection, so a
+        # transaction spanning several awaits would take in their statements too.
         async with db.execute(_INSERT_NOTE, (title, description, author_id, now, now)) as cursor:
             (note_id,) = await cursor.fetchone()
-        await db.commit()
     except aiosqlite.IntegrityError:
-        await db.rollback()
         return _error(422, "unknown_author", f"author_id {author_id} does not name a user")
     async with db.execute(_GET_NOTE, (note_id,)) as cursor:
         row = await cursor.fetchone()
@@ -123,7 +123,7 @@ async def create_note(request: Request) -> Response:
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     # One connection, as an aiosqlite app usually has: SQLite serialises writers anyway.
-    async with aiosqlite.connect(os.environ["DATABASE_PATH"]) as db:
+    async with aiosqlite.connect(os.environ["DATABASE_PATH"], isolation_level=None) as db:
         await db.execute("PRAGMA foreign_keys = ON")
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA synchronous = NORMAL")
