@@ -59,9 +59,9 @@ class Service:
         """Run `uv run <args>` in the service; fail the test with its output if it fails."""
         return self.run_raw(UV, "run", "--no-sync", *args, timeout=timeout, **env)
 
-    def run_failing(self, *args: str, timeout: float = 300) -> str:
+    def run_failing(self, *args: str, timeout: float = 300, **env: str) -> str:
         """Run `uv run <args>`, which must fail; return its output."""
-        result = self._run([UV, "run", "--no-sync", *args], timeout)
+        result = self._run([UV, "run", "--no-sync", *args], timeout, **env)
         assert result.returncode != 0, f"`{' '.join(args)}` succeeded:\n{result.stdout}"
         return result.stdout + result.stderr
 

@@ -124,3 +124,26 @@ def test_orm_and_core_serve_the_same_openapi(
     if "auth" in variant.features:
         expected |= {"/auth/token": {"post"}, "/users/me": {"get"}}
     assert {path: set(methods) for path, methods in orm["paths"].items()} == expected
+
+
+@pytest.mark.parametrize(
+    ("variant", "wrong_url"),
+    [
+        (Variant("sqlite", "orm"), "postgresql+asyncpg://postgres@127.0.0.1:5432/other"),
+        (Variant("postgresql", "core"), "sqlite+aiosqlite:///other.db"),
+    ],
+    ids=lambda value: value.id if isinstance(value, Variant) else "",
+)
+def test_a_test_database_of_the_other_kind_is_one_clear_error(
+    request: pytest.FixtureRequest, services: Services, variant: Variant, wrong_url: str
+) -> None:
+    service = variant_service(request, services, variant)
+
+    output = service.run_failing(
+        "pytest", "-q", "-p", "no:cacheprovider", TEST_DATABASE_URL=wrong_url
+    )
+
+    # Refused before any test runs, with the reason, instead of a failure per test.
+    assert f"ERROR: TEST_DATABASE_URL={wrong_url} names a" in output
+    assert "ModuleNotFoundError" not in output
+    assert "passed" not in output
