@@ -9,7 +9,7 @@ from copier import run_copy, run_update
 
 from tests.conftest import BASE_VARIANTS, PACKAGE_NAME, Variant
 from tests.harness import Service
-from tests.releases import ReleaseClone, clone_with_releases, git
+from tests.releases import Release, ReleaseClone, clone_with_releases, git
 from tests.user_changes import (
     LOCAL_ENV,
     LOCAL_ENV_BEFORE_0_2,
@@ -80,6 +80,26 @@ def _files_with_conflicts(project: Path) -> list[str]:
     return listed.split()
 
 
+def _update_owners_service(
+    clone: ReleaseClone, release: Release, tmp_path: Path, answers: dict[str, Any], env: str
+) -> Path:
+    """A service from `release` with the owner's work and `.env`, updated to the working tree:
+    without conflicts, the owner's work intact, and otherwise equal to a fresh copy."""
+    project = _copy(clone.path, release.tag, tmp_path / "service", answers)
+    (project / ".env").write_text(env)
+    _commit(project, f"Service from {release.tag}")
+    apply_user_change(project, PACKAGE_NAME)
+    _commit(project, "The owner's work")
+
+    _update(project, clone.current.tag)
+
+    assert _files_with_conflicts(project) == []
+    assert_user_change_intact(project, PACKAGE_NAME)
+    fresh = _fresh_copy_with_user_change(clone, tmp_path / "fresh", answers)
+    assert _snapshot(project) == fresh
+    return project
+
+
 @pytest.mark.parametrize("variant", BASE_VARIANTS, ids=lambda variant: variant.id)
 def test_update_from_previous_release_keeps_the_owners_work(
     variant: Variant,
@@ -87,19 +107,10 @@ def test_update_from_previous_release_keeps_the_owners_work(
     tmp_path: Path,
     database_env: Callable[[Variant], dict[str, str]],
 ) -> None:
-    answers = variant.answers
-    project = _copy(release_clone.path, release_clone.previous.tag, tmp_path / "service", answers)
-    (project / ".env").write_text(LOCAL_ENV)
-    _commit(project, f"Service from {release_clone.previous.tag}")
-    apply_user_change(project, PACKAGE_NAME)
-    _commit(project, "The owner's work")
+    project = _update_owners_service(
+        release_clone, release_clone.previous, tmp_path, variant.answers, LOCAL_ENV
+    )
 
-    _update(project, release_clone.current.tag)
-
-    assert _files_with_conflicts(project) == []
-    assert_user_change_intact(project, PACKAGE_NAME)
-    fresh = _fresh_copy_with_user_change(release_clone, tmp_path / "fresh", answers)
-    assert _snapshot(project) == fresh
     assert (
         f"_commit: {release_clone.current.tag}\n" in (project / ".copier-answers.yml").read_text()
     )
@@ -121,18 +132,8 @@ def test_update_from_the_oldest_release_runs_every_migration_between(
     oldest = release_clone.released[-1]
     assert oldest != release_clone.previous, "the update test from the previous release covers it"
     answers = Variant("sqlite", "orm").answers
-    project = _copy(release_clone.path, oldest.tag, tmp_path / "service", answers)
-    (project / ".env").write_text(LOCAL_ENV_BEFORE_0_2)
-    _commit(project, f"Service from {oldest.tag}")
-    apply_user_change(project, PACKAGE_NAME)
-    _commit(project, "The owner's work")
+    project = _update_owners_service(release_clone, oldest, tmp_path, answers, LOCAL_ENV_BEFORE_0_2)
 
-    _update(project, release_clone.current.tag)
-
-    assert _files_with_conflicts(project) == []
-    assert_user_change_intact(project, PACKAGE_NAME)
-    fresh = _fresh_copy_with_user_change(release_clone, tmp_path / "fresh", answers)
-    assert _snapshot(project) == fresh
     assert (project / ".env").read_text() == LOCAL_ENV
 
 

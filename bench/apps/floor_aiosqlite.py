@@ -1,6 +1,5 @@
 """The SQLite floor: Starlette and raw aiosqlite on the rendered service's database file."""
 
-import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -8,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
+from plain_http import MAX_ID, error, int_param, note_input
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -44,36 +44,22 @@ def _note(row: Any) -> dict[str, Any]:
     }
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
-
-
-def _int(text: str | None, default: int, low: int, high: int) -> int | None:
-    if text is None:
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        return None
-    return value if low <= value <= high else None
-
-
 async def get_note(request: Request) -> Response:
-    note_id = _int(request.path_params["note_id"], 0, 1, 2**31 - 1)
+    note_id = int_param(request.path_params["note_id"], 0, 1, MAX_ID)
     if note_id is None:
-        return _error(422, "invalid_request", "note_id must be a positive integer")
+        return error(422, "invalid_request", "note_id must be a positive integer")
     async with request.app.state.db.execute(_GET_NOTE, (note_id,)) as cursor:
         row = await cursor.fetchone()
     if row is None:
-        return _error(404, "not_found", f"note {note_id} not found")
+        return error(404, "not_found", f"note {note_id} not found")
     return JSONResponse(_note(row))
 
 
 async def list_notes(request: Request) -> Response:
-    limit = _int(request.query_params.get("limit"), 50, 1, 100)
-    offset = _int(request.query_params.get("offset"), 0, 0, 2**31 - 1)
+    limit = int_param(request.query_params.get("limit"), 50, 1, 100)
+    offset = int_param(request.query_params.get("offset"), 0, 0, MAX_ID)
     if limit is None or offset is None:
-        return _error(422, "invalid_request", "limit or offset out of range")
+        return error(422, "invalid_request", "limit or offset out of range")
     async with request.app.state.db.execute(_LIST_NOTES, (limit + 1, offset)) as cursor:
         rows = await cursor.fetchall()
     more = len(rows) > limit
@@ -88,24 +74,10 @@ async def list_notes(request: Request) -> Response:
 
 
 async def create_note(request: Request) -> Response:
-    try:
-        body = json.loads(await request.body())
-        title, description, author_id = (
-            body["title"],
-            body.get("description", ""),
-            body["author_id"],
-        )
-    except (ValueError, KeyError, TypeError):
-        return _error(422, "invalid_request", "the request is invalid")
-    if not (
-        isinstance(title, str)
-        and 1 <= len(title) <= 100
-        and isinstance(description, str)
-        and len(description) <= 500
-        and type(author_id) is int
-        and 1 <= author_id <= 2**31 - 1
-    ):
-        return _error(422, "invalid_request", "the request is invalid")
+    note = note_input(await request.body())
+    if note is None:
+        return error(422, "invalid_request", "the request is invalid")
+    title, description, author_id = note
     now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
     db = request.app.state.db
     try:
@@ -114,7 +86,7 @@ async def create_note(request: Request) -> Response:
         async with db.execute(_INSERT_NOTE, (title, description, author_id, now, now)) as cursor:
             (note_id,) = await cursor.fetchone()
     except aiosqlite.IntegrityError:
-        return _error(422, "unknown_author", f"author_id {author_id} does not name a user")
+        return error(422, "unknown_author", f"author_id {author_id} does not name a user")
     async with db.execute(_GET_NOTE, (note_id,)) as cursor:
         row = await cursor.fetchone()
     return JSONResponse(_note(row), status_code=201)

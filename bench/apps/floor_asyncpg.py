@@ -4,7 +4,6 @@ Same routes, same SQL results and the same JSON as a rendered service (a note wi
 embedded, a page object), with the validation a careful hand-written app would do.
 """
 
-import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,27 +11,12 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from asyncpg_sql import CREATE_NOTE, GET_NOTE, LIST_NOTES
+from plain_http import MAX_ID, error, int_param, note_input
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-
-_NOTE_COLUMNS = (
-    "n.id, n.title, n.description, n.created_at, n.updated_at, u.id AS author_id, "
-    "u.name AS author_name"
-)
-_GET_NOTE = (
-    f"SELECT {_NOTE_COLUMNS} FROM notes n JOIN users u ON u.id = n.author_id WHERE n.id = $1"
-)
-_LIST_NOTES = (
-    f"SELECT {_NOTE_COLUMNS} FROM notes n JOIN users u ON u.id = n.author_id "
-    "ORDER BY n.id LIMIT $1 OFFSET $2"
-)
-_CREATE_NOTE = (
-    "WITH n AS (INSERT INTO notes (title, description, author_id, created_at, updated_at) "
-    "VALUES ($1, $2, $3, now(), now()) RETURNING *) "
-    f"SELECT {_NOTE_COLUMNS} FROM n JOIN users u ON u.id = n.author_id"
-)
 
 
 def _time(value: datetime) -> str:
@@ -50,38 +34,24 @@ def _note(row: asyncpg.Record) -> dict[str, Any]:
     }
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
-
-
-def _int(text: str | None, default: int, low: int, high: int) -> int | None:
-    if text is None:
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        return None
-    return value if low <= value <= high else None
-
-
 async def get_note(request: Request) -> Response:
-    note_id = _int(request.path_params["note_id"], 0, 1, 2**31 - 1)
+    note_id = int_param(request.path_params["note_id"], 0, 1, MAX_ID)
     if note_id is None:
-        return _error(422, "invalid_request", "note_id must be a positive integer")
+        return error(422, "invalid_request", "note_id must be a positive integer")
     async with request.app.state.pool.acquire() as connection:
-        row = await connection.fetchrow(_GET_NOTE, note_id)
+        row = await connection.fetchrow(GET_NOTE, note_id)
     if row is None:
-        return _error(404, "not_found", f"note {note_id} not found")
+        return error(404, "not_found", f"note {note_id} not found")
     return JSONResponse(_note(row))
 
 
 async def list_notes(request: Request) -> Response:
-    limit = _int(request.query_params.get("limit"), 50, 1, 100)
-    offset = _int(request.query_params.get("offset"), 0, 0, 2**31 - 1)
+    limit = int_param(request.query_params.get("limit"), 50, 1, 100)
+    offset = int_param(request.query_params.get("offset"), 0, 0, MAX_ID)
     if limit is None or offset is None:
-        return _error(422, "invalid_request", "limit or offset out of range")
+        return error(422, "invalid_request", "limit or offset out of range")
     async with request.app.state.pool.acquire() as connection:
-        rows = await connection.fetch(_LIST_NOTES, limit + 1, offset)
+        rows = await connection.fetch(LIST_NOTES, limit + 1, offset)
     more = len(rows) > limit
     return JSONResponse(
         {
@@ -94,29 +64,15 @@ async def list_notes(request: Request) -> Response:
 
 
 async def create_note(request: Request) -> Response:
-    try:
-        body = json.loads(await request.body())
-        title, description, author_id = (
-            body["title"],
-            body.get("description", ""),
-            body["author_id"],
-        )
-    except (ValueError, KeyError, TypeError):
-        return _error(422, "invalid_request", "the request is invalid")
-    if not (
-        isinstance(title, str)
-        and 1 <= len(title) <= 100
-        and isinstance(description, str)
-        and len(description) <= 500
-        and type(author_id) is int
-        and 1 <= author_id <= 2**31 - 1
-    ):
-        return _error(422, "invalid_request", "the request is invalid")
+    note = note_input(await request.body())
+    if note is None:
+        return error(422, "invalid_request", "the request is invalid")
+    title, description, author_id = note
     try:
         async with request.app.state.pool.acquire() as connection:
-            row = await connection.fetchrow(_CREATE_NOTE, title, description, author_id)
+            row = await connection.fetchrow(CREATE_NOTE, title, description, author_id)
     except asyncpg.ForeignKeyViolationError:
-        return _error(422, "unknown_author", f"author_id {author_id} does not name a user")
+        return error(422, "unknown_author", f"author_id {author_id} does not name a user")
     return JSONResponse(_note(row), status_code=201)
 
 

@@ -7,11 +7,10 @@ and out, and a pool that does not churn. A rendered service should be at least a
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 from typing import Annotated, Any
 
+from contract import Author, NoteCreate, NotePage, NotePublic
 from fastapi import FastAPI, HTTPException, Path, Query, Request
-from pydantic import BaseModel, Field
 from sqlalchemy import (
     Column,
     DateTime,
@@ -54,33 +53,6 @@ _NOTES_WITH_AUTHOR = select(
     users.c.id.label("author_id"),
     users.c.name.label("author_name"),
 ).join_from(notes, users)
-
-
-class Author(BaseModel):
-    id: int
-    name: str
-
-
-class NotePublic(BaseModel):
-    id: int
-    title: str
-    description: str
-    author: Author
-    created_at: datetime
-    updated_at: datetime
-
-
-class NotePage(BaseModel):
-    items: list[NotePublic]
-    limit: int
-    offset: int
-    next_offset: int | None
-
-
-class NoteCreate(BaseModel):
-    title: Annotated[str, Field(min_length=1, max_length=100)]
-    description: Annotated[str, Field(max_length=500)] = ""
-    author_id: Annotated[int, Field(ge=1, le=2**31 - 1, strict=True)]
 
 
 def _note(row: Any) -> NotePublic:

@@ -1,0 +1,16 @@
+"""The statements of the two asyncpg apps: one round trip per request."""
+
+_NOTE_COLUMNS = (
+    "n.id, n.title, n.description, n.created_at, n.updated_at, u.id AS author_id, "
+    "u.name AS author_name"
+)
+GET_NOTE = f"SELECT {_NOTE_COLUMNS} FROM notes n JOIN users u ON u.id = n.author_id WHERE n.id = $1"
+LIST_NOTES = (
+    f"SELECT {_NOTE_COLUMNS} FROM notes n JOIN users u ON u.id = n.author_id "
+    "ORDER BY n.id LIMIT $1 OFFSET $2"
+)
+CREATE_NOTE = (
+    "WITH n AS (INSERT INTO notes (title, description, author_id, created_at, updated_at) "
+    "VALUES ($1, $2, $3, now(), now()) RETURNING *) "
+    f"SELECT {_NOTE_COLUMNS} FROM n JOIN users u ON u.id = n.author_id"
+)
