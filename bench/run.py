@@ -26,7 +26,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,6 @@ class App:
     module: str = f"{PACKAGE}.main:app"  # a rendered service's app, or a file in bench/apps
     workers: int = 1
     auth: bool = False
-    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -485,7 +484,7 @@ def app_env(app: App, server_url: str, work: Path, secret: str) -> dict[str, str
         }
     if app.auth:
         env.update(JWT_SECRET_KEY=secret, JWT_EXPIRE_MINUTES="600")
-    return {**env, **app.env}
+    return env
 
 
 def measure_app(

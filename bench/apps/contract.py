@@ -26,6 +26,17 @@ class NotePage(BaseModel):
     offset: int
     next_offset: int | None
 
+    @classmethod
+    def of(cls, notes: list[NotePublic], limit: int, offset: int) -> "NotePage":
+        """The page of the `limit + 1` notes fetched: the extra one tells whether more follow."""
+        more = len(notes) > limit
+        return cls(
+            items=notes[:limit],
+            limit=limit,
+            offset=offset,
+            next_offset=offset + limit if more else None,
+        )
+
 
 class NoteCreate(BaseModel):
     title: Annotated[str, Field(min_length=1, max_length=100)]

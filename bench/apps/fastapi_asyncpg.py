@@ -54,13 +54,7 @@ async def list_notes(
 ) -> NotePage:
     async with request.app.state.pool.acquire() as connection:
         rows = await connection.fetch(LIST_NOTES, limit + 1, offset)
-    more = len(rows) > limit
-    return NotePage(
-        items=[_note(row) for row in rows[:limit]],
-        limit=limit,
-        offset=offset,
-        next_offset=offset + limit if more else None,
-    )
+    return NotePage.of([_note(row) for row in rows], limit, offset)
 
 
 @app.post("/notes", status_code=201)

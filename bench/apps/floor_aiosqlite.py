@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
-from plain_http import MAX_ID, error, int_param, note_input
+from plain_http import MAX_ID, error, int_param, note_input, page
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -62,15 +62,7 @@ async def list_notes(request: Request) -> Response:
         return error(422, "invalid_request", "limit or offset out of range")
     async with request.app.state.db.execute(_LIST_NOTES, (limit + 1, offset)) as cursor:
         rows = await cursor.fetchall()
-    more = len(rows) > limit
-    return JSONResponse(
-        {
-            "items": [_note(row) for row in rows[:limit]],
-            "limit": limit,
-            "offset": offset,
-            "next_offset": offset + limit if more else None,
-        }
-    )
+    return JSONResponse(page([_note(row) for row in rows], limit, offset))
 
 
 async def create_note(request: Request) -> Response:

@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 from asyncpg_sql import CREATE_NOTE, GET_NOTE, LIST_NOTES
-from plain_http import MAX_ID, error, int_param, note_input
+from plain_http import MAX_ID, error, int_param, note_input, page
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -52,15 +52,7 @@ async def list_notes(request: Request) -> Response:
         return error(422, "invalid_request", "limit or offset out of range")
     async with request.app.state.pool.acquire() as connection:
         rows = await connection.fetch(LIST_NOTES, limit + 1, offset)
-    more = len(rows) > limit
-    return JSONResponse(
-        {
-            "items": [_note(row) for row in rows[:limit]],
-            "limit": limit,
-            "offset": offset,
-            "next_offset": offset + limit if more else None,
-        }
-    )
+    return JSONResponse(page([_note(row) for row in rows], limit, offset))
 
 
 async def create_note(request: Request) -> Response:

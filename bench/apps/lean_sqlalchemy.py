@@ -101,13 +101,7 @@ async def list_notes(
     query = _NOTES_WITH_AUTHOR.order_by(notes.c.id).limit(limit + 1).offset(offset)
     async with request.app.state.engine.connect() as connection:
         rows = (await connection.execute(query)).all()
-    more = len(rows) > limit
-    return NotePage(
-        items=[_note(row) for row in rows[:limit]],
-        limit=limit,
-        offset=offset,
-        next_offset=offset + limit if more else None,
-    )
+    return NotePage.of([_note(row) for row in rows], limit, offset)
 
 
 @app.post("/notes", status_code=201)

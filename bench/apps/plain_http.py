@@ -1,6 +1,7 @@
 """What the two Starlette floors share: request checks and the error shape, written by hand."""
 
 import json
+from typing import Any
 
 from starlette.responses import JSONResponse
 
@@ -39,3 +40,14 @@ def note_input(body: bytes) -> tuple[str, str, int] | None:
         and 1 <= author_id <= MAX_ID
     )
     return (title, description, author_id) if valid else None
+
+
+def page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    """A page body from the `limit + 1` items fetched: the extra one tells whether more follow."""
+    more = len(items) > limit
+    return {
+        "items": items[:limit],
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if more else None,
+    }
