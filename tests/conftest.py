@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.docker import BASE_IMAGES
 from tests.harness import TIMINGS, Service, render
 from tests.postgres import POSTGRES_URL, PostgresServer
 
@@ -151,6 +152,10 @@ def database_env(request: pytest.FixtureRequest) -> Iterator[Callable[[Variant],
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if BASE_IMAGES:
+        terminalreporter.section("docker base images")
+        for line in sorted(set(BASE_IMAGES)):
+            terminalreporter.write_line(line)
     if TIMINGS:
         terminalreporter.section("seconds per variant (render, install, checks)")
         for name, seconds in sorted(TIMINGS.items()):

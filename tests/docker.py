@@ -11,6 +11,8 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+# Where the base images came from, for the end of the test run's report.
+BASE_IMAGES: list[str] = []
 # Debian's docker.io client: it builds with BuildKit, which a client without buildx cannot.
 DOCKER = shutil.which("docker", path="/usr/bin") or shutil.which("docker") or "docker"
 COMPOSE = shutil.which("docker-compose") or "docker-compose"

@@ -10,7 +10,15 @@ import httpx
 import pytest
 
 from tests.conftest import PACKAGE_NAME, Variant
-from tests.docker import COMPOSE, DOCKER, docker, engine_problem, ensure_base_images, images_from
+from tests.docker import (
+    BASE_IMAGES,
+    COMPOSE,
+    DOCKER,
+    docker,
+    engine_problem,
+    ensure_base_images,
+    images_from,
+)
 from tests.harness import free_port, render
 
 VARIANTS = [
@@ -76,7 +84,7 @@ def compose(request: pytest.FixtureRequest, tmp_path: Path, wheel_cache: Path) -
     path = render(tmp_path / variant.id, **variant.answers)
     dockerfile = (path / "Dockerfile").read_text()
     images = images_from(dockerfile, (path / "compose.yaml").read_text())
-    print(ensure_base_images(images, wheel_cache))
+    BASE_IMAGES.append(f"{variant.id}: {ensure_base_images(images, wheel_cache)}")
     # The rendered files as they are: the build context is the rendered directory.
     build = subprocess.run(
         [DOCKER, "build", "--tag", IMAGE, "."],
