@@ -1,4 +1,11 @@
-"""The statements of the two asyncpg apps: one round trip per request."""
+"""What the two asyncpg apps share: their pool, and statements of one round trip per request."""
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
 
 _NOTE_COLUMNS = (
     "n.id, n.title, n.description, n.created_at, n.updated_at, u.id AS author_id, "
@@ -14,3 +21,14 @@ CREATE_NOTE = (
     "VALUES ($1, $2, $3, now(), now()) RETURNING *) "
     f"SELECT {_NOTE_COLUMNS} FROM n JOIN users u ON u.id = n.author_id"
 )
+
+
+@asynccontextmanager
+async def pool_lifespan(app: Any) -> AsyncIterator[None]:
+    """A pool of POOL_SIZE connections, opened at start-up, in `app.state.pool`."""
+    size = int(os.environ.get("POOL_SIZE", "10"))
+    app.state.pool = await asyncpg.create_pool(
+        os.environ["DATABASE_DSN"], min_size=size, max_size=size
+    )
+    yield
+    await app.state.pool.close()

@@ -1,12 +1,9 @@
 """FastAPI with Pydantic models over raw asyncpg: what the framework itself costs."""
 
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 
 import asyncpg
-from asyncpg_sql import CREATE_NOTE, GET_NOTE, LIST_NOTES
+from asyncpg_sql import CREATE_NOTE, GET_NOTE, LIST_NOTES, pool_lifespan
 from contract import Author, NoteCreate, NotePage, NotePublic
 from fastapi import FastAPI, HTTPException, Path, Query, Request
 
@@ -22,17 +19,7 @@ def _note(row: asyncpg.Record) -> NotePublic:
     )
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    size = int(os.environ.get("POOL_SIZE", "10"))
-    app.state.pool = await asyncpg.create_pool(
-        os.environ["DATABASE_DSN"], min_size=size, max_size=size
-    )
-    yield
-    await app.state.pool.close()
-
-
-app = FastAPI(lifespan=lifespan)
+app = FastAPI(lifespan=pool_lifespan)
 
 
 @app.get("/notes/{note_id}")

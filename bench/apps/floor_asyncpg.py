@@ -4,14 +4,11 @@ Same routes, same SQL results and the same JSON as a rendered service (a note wi
 embedded, a page object), with the validation a careful hand-written app would do.
 """
 
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 import asyncpg
-from asyncpg_sql import CREATE_NOTE, GET_NOTE, LIST_NOTES
+from asyncpg_sql import CREATE_NOTE, GET_NOTE, LIST_NOTES, pool_lifespan
 from plain_http import MAX_ID, error, int_param, note_input, page
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -68,21 +65,11 @@ async def create_note(request: Request) -> Response:
     return JSONResponse(_note(row), status_code=201)
 
 
-@asynccontextmanager
-async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    size = int(os.environ.get("POOL_SIZE", "10"))
-    app.state.pool = await asyncpg.create_pool(
-        os.environ["DATABASE_DSN"], min_size=size, max_size=size
-    )
-    yield
-    await app.state.pool.close()
-
-
 app = Starlette(
     routes=[
         Route("/notes/{note_id}", get_note, methods=["GET"]),
         Route("/notes", list_notes, methods=["GET"]),
         Route("/notes", create_note, methods=["POST"]),
     ],
-    lifespan=lifespan,
+    lifespan=pool_lifespan,
 )
