@@ -132,7 +132,7 @@ async def test_put_replaces_title_and_description(client: AsyncClient) -> None:
 
     response = await client.put(
         f"/notes/{note['id']}",
-        json={"title": "New", "description": "Text"},
+        json=note_body(author, title="New", description="Text"),
         headers=await author_headers(client, author),
     )
 
@@ -145,12 +145,29 @@ async def test_put_replaces_title_and_description(client: AsyncClient) -> None:
     assert (await client.get(f"/notes/{note['id']}")).json() == replaced
 
 
-async def test_put_needs_every_field(client: AsyncClient) -> None:
+async def test_put_takes_the_body_a_post_took(client: AsyncClient) -> None:
+    author = await create_user(client)
+    note = await create_note(client, author)
+    body = note_body(author, title="New")
+    del body["description"]
+
+    response = await client.put(
+        f"/notes/{note['id']}", json=body, headers=await author_headers(client, author)
+    )
+
+    assert response.status_code == 200
+    # A replacement sets every field: one left out takes its default, as on creation.
+    assert (response.json()["title"], response.json()["description"]) == ("New", "")
+
+
+async def test_put_needs_a_title(client: AsyncClient) -> None:
     author = await create_user(client)
     note = await create_note(client, author)
 
     response = await client.put(
-        f"/notes/{note['id']}", json={"title": "New"}, headers=await author_headers(client, author)
+        f"/notes/{note['id']}",
+        json={"description": "d"},
+        headers=await author_headers(client, author),
     )
 
     assert response.status_code == 422
@@ -158,10 +175,10 @@ async def test_put_needs_every_field(client: AsyncClient) -> None:
 
 
 async def test_put_of_missing_note_is_not_found(client: AsyncClient) -> None:
-    caller = await author_headers(client, await create_user(client))
+    author = await create_user(client)
 
     response = await client.put(
-        "/notes/123456", json={"title": "t", "description": "d"}, headers=caller
+        "/notes/123456", json=note_body(author), headers=await author_headers(client, author)
     )
 
     assert response.status_code == 404
@@ -183,7 +200,11 @@ async def test_patch_changes_only_the_fields_sent(client: AsyncClient) -> None:
     assert changed["title"] == note["title"]
 
 
-@pytest.mark.parametrize("payload", [{"title": None}, {"title": "x" * 101}, {"author_id": 1}])
+@pytest.mark.parametrize(
+    "payload",
+    [{"title": None}, {"description": None}, {"title": "x" * 101}, {"title": "t", "extra": 1}],
+    ids=["null-title", "null-description", "title-too-long", "unknown-field"],
+)
 async def test_invalid_note_patch_is_refused(client: AsyncClient, payload: dict[str, Any]) -> None:
     author = await create_user(client)
     note = await create_note(client, author)
