@@ -1,6 +1,7 @@
 """Every variant, as rendered, passes lint, format, types, its own tests, and starts."""
 
 import json
+import re
 import subprocess
 from dataclasses import replace
 
@@ -60,6 +61,9 @@ def test_own_test_suite(service: Service) -> None:
             hidden.rename(env_file)
 
 
+_LOG_LINE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+: .*")
+
+
 def test_migrates_and_serves_from_the_command_line(service: Service) -> None:
     service.run("alembic", "upgrade", "head")
     service.run("alembic", "check")
@@ -96,6 +100,11 @@ def test_migrates_and_serves_from_the_command_line(service: Service) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+    # Every line, uvicorn's included, says when (UTC), how grave and which logger.
+    lines = [line for line in log.read_text().splitlines() if not line.startswith("{")]
+    assert any(line.endswith("INFO uvicorn.error: Application startup complete.") for line in lines)
+    for line in lines:
+        assert _LOG_LINE.fullmatch(line), line
 
 
 @pytest.mark.parametrize(
