@@ -7,6 +7,8 @@ import socket
 import subprocess
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,3 +173,29 @@ def wait_until_ready(
             pass
         time.sleep(0.2)
     pytest.fail(f"the service was not ready within {seconds} s:\n{log.read_text()}")
+
+
+@contextmanager
+def serving(service: Service, *uvicorn_options: str) -> Iterator[tuple[str, Path]]:
+    """Serve `service` with uvicorn on a free port until the block ends.
+
+    Yields its base URL, once `/health/ready` answers, and the file its output goes to.
+    """
+    port = free_port()
+    log = service.path / "uvicorn.log"
+    command = [UV, "run", "--no-sync", "uvicorn", f"{service.package}.main:app"]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [*command, "--port", str(port), *uvicorn_options],
+            cwd=service.path,
+            env=command_env(**service.env),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_ready(f"{base}/health/ready", process, log)
+        yield base, log
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

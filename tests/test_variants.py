@@ -2,7 +2,6 @@
 
 import json
 import re
-import subprocess
 from dataclasses import replace
 
 import httpx
@@ -10,13 +9,10 @@ import pytest
 
 from tests.conftest import DATA_ACCESS, VARIANTS, Services, Variant, variant_service
 from tests.harness import (
-    UV,
     Service,
     assert_suite_passed,
-    command_env,
-    free_port,
     rendered_file_problems,
-    wait_until_ready,
+    serving,
 )
 
 _PATHS = {
@@ -61,25 +57,15 @@ def test_own_test_suite(service: Service) -> None:
             hidden.rename(env_file)
 
 
-_LOG_LINE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+: .*")
+_LOG_LINE = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+: .*"
+)
 
 
 def test_migrates_and_serves_from_the_command_line(service: Service) -> None:
     service.run("alembic", "upgrade", "head")
     service.run("alembic", "check")
-    port = free_port()
-    log = service.path / "uvicorn.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [UV, "run", "--no-sync", "uvicorn", f"{service.package}.main:app", "--port", str(port)],
-            cwd=service.path,
-            env=command_env(**service.env),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_ready(f"{base}/health/ready", process, log)
+    with serving(service) as (base, log):
         has_auth = (service.path / "src" / service.package / "auth.py").exists()
         user = {"name": "Ada", "email": "ada@example.com"}
         if has_auth:
@@ -97,9 +83,6 @@ def test_migrates_and_serves_from_the_command_line(service: Service) -> None:
         assert httpx.post(f"{base}/notes", json=note, headers=headers).status_code == 201
         assert httpx.get(f"{base}/notes").json()["items"][0]["author"]["name"] == "Ada"
         assert httpx.post(f"{base}/users", json={"name": "x"}).status_code == 422
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
     # Every line, uvicorn's included, says when (UTC), how grave and which logger.
     lines = [line for line in log.read_text().splitlines() if not line.startswith("{")]
     assert any(line.endswith("INFO uvicorn.error: Application startup complete.") for line in lines)
