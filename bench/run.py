@@ -42,6 +42,14 @@ ROUTE_SCRIPT = BENCH / "wrk" / "route.lua"
 PACKAGE = "bench_service"
 USERS, NOTES, DEEP_NOTES = 1_000, 10_000, 1_000_000
 DEEP_OFFSET = DEEP_NOTES - 50
+# Searches over the DEEP_NOTES notes, whose descriptions read "Seeded note number <i>": one
+# that one note matches, and one that every note does. Fewer connections: without an index,
+# each search reads every note, and 64 of them at once would only measure the queue.
+SEARCH_ROUTES = [
+    ("search, 1 note matches", "list", "/notes?limit=50&q=number%20777777"),
+    ("search, every note matches", "list", "/notes?limit=50&q=seeded"),
+]
+SEARCH_CONNECTIONS = 8
 # The routes measured: name, wrk mode, and for lists the path.
 ROUTES = [
     ("GET /notes/{id}", "get", ""),
@@ -126,6 +134,24 @@ def depth_apps() -> list[App]:
         App("offset (postgresql-core)", "depth", "bench_depth", "postgresql-core"),
         App("cursor (postgresql-core-cursor)", "depth", "bench_depth", "postgresql-core-cursor"),
     ]
+
+
+def search_apps() -> list[App]:
+    return [
+        App(
+            "postgresql-core, no trigram index",
+            "search",
+            "bench_search_unindexed",
+            "postgresql-core",
+        ),
+        App("postgresql-core", "search", "bench_depth", "postgresql-core"),
+    ]
+
+
+def routes_of(app: App) -> list[tuple[str, str, str]]:
+    if app.group == "depth":
+        return depth_routes(app)
+    return SEARCH_ROUTES if app.group == "search" else ROUTES
 
 
 def _cursor_after(note_id: int) -> str:
@@ -213,9 +239,9 @@ async def _seed_postgres(server: str, database: str, notes: int) -> None:
         await connection.close()
 
 
-def migrate(service: Path, url: str) -> None:
+def migrate(service: Path, url: str, revision: str = "head") -> None:
     subprocess.run(
-        [UV, "run", "--no-sync", "alembic", "upgrade", "head"],
+        [UV, "run", "--no-sync", "alembic", "upgrade", revision],
         cwd=service,
         env=command_env(DATABASE_URL=url),
         check=True,
@@ -224,16 +250,19 @@ def migrate(service: Path, url: str) -> None:
 
 
 def prepare_postgres(server: str, services: dict[str, Path], databases: set[str]) -> None:
+    # Database: the service that migrates it, how many notes, and up to which revision.
     plan = {
-        "bench_plain": ("postgresql-core", NOTES),
-        "bench_auth": ("postgresql-core-auth-observability", NOTES),
-        "bench_depth": ("postgresql-core", DEEP_NOTES),
+        "bench_plain": ("postgresql-core", NOTES, "head"),
+        "bench_auth": ("postgresql-core-auth-observability", NOTES, "head"),
+        "bench_depth": ("postgresql-core", DEEP_NOTES, "head"),
+        # The schema before 0003 added the trigram indexes that searches use.
+        "bench_search_unindexed": ("postgresql-core", DEEP_NOTES, "0002"),
     }
     for database in sorted(databases):
-        migrated_by, notes = plan[database]
+        migrated_by, notes, revision = plan[database]
         print(f"migrating and seeding {database} ({notes:,} notes)", flush=True)
         asyncio.run(_recreate(server, database))
-        migrate(services[migrated_by], database_url(server, database))
+        migrate(services[migrated_by], database_url(server, database), revision)
         asyncio.run(_seed_postgres(server, database, notes))
 
 
@@ -450,9 +479,14 @@ def check_routes(
         response = httpx.get(f"{base}{path or '/notes/1'}", timeout=120)
         assert response.status_code == 200, (app.name, response.text[:300])
         answer = response.json() if mode == "get" else response.json()["items"]
-        if mode == "list":
+        if mode == "list" and "q=" not in path:
             assert len(answer) == 50, (app.name, response.text[:300])
-        reference = seen.setdefault(f"{app.database} {mode} {path}", (app.name, answer))
+        key = f"{app.database} {mode} {path}"
+        if app.group == "search":
+            # The same notes with or without an index; each database seeded them at its time.
+            answer = [{k: v for k, v in note.items() if not k.endswith("_at")} for note in answer]
+            key = f"{mode} {path}"
+        reference = seen.setdefault(key, (app.name, answer))
         assert answer == reference[1], f"{app.name} and {reference[0]} answer {path} differently"
 
 
@@ -503,18 +537,17 @@ def measure_app(
         token = bearer_token(base) if app.auth else ""
         check_routes(app, base, routes, token, context["answers"])
         database = None if app.group == "sqlite" else app.database
+        connections = SEARCH_CONNECTIONS if app.group == "search" else options.connections
         for _, mode, path in routes:
-            wrk(context["wrk"], base, mode, path, options.warmup, options.connections, token)
+            wrk(context["wrk"], base, mode, path, options.warmup, connections, token)
             wait_until_idle(pid, options.postgres_url, database)
-        if app.group != "depth":
+        if app.group not in {"depth", "search"}:
             trim_notes(app, options.postgres_url, context["work"])
         for route, mode, path in routes:
             postgres = database is not None
             before = sessions_settled(options.postgres_url, app.database) if postgres else None
             cpu_before = cpu_seconds(pid)
-            summary = wrk(
-                context["wrk"], base, mode, path, options.duration, options.connections, token
-            )
+            summary = wrk(context["wrk"], base, mode, path, options.duration, connections, token)
             cpu = cpu_seconds(pid) - cpu_before
             wait_until_idle(pid, options.postgres_url, database)
             after = sessions_settled(options.postgres_url, app.database) if postgres else None
@@ -605,7 +638,7 @@ def main() -> None:
         default=os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
     )
     parser.add_argument("--only", default="", help="comma-separated app names (default: all)")
-    parser.add_argument("--skip", default="", help="groups to skip: postgresql,sqlite,depth")
+    parser.add_argument("--skip", default="", help="groups to skip: postgresql,sqlite,depth,search")
     parser.add_argument("--work", type=Path, default=BENCH / ".work")
     parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.json")
     options = parser.parse_args()
@@ -616,6 +649,7 @@ def main() -> None:
         "postgresql": postgres_apps(),
         "sqlite": sqlite_apps(),
         "depth": depth_apps(),
+        "search": search_apps(),
     }
     groups = {
         name: [app for app in apps if not only or app.name in only or app.group in only]
@@ -646,8 +680,7 @@ def main() -> None:
         order = apps[:]
         shuffle.shuffle(order)
         for app in order:
-            routes = depth_routes(app) if app.group == "depth" else ROUTES
-            results += measure_app(app, routes, round_number, options, context)
+            results += measure_app(app, routes_of(app), round_number, options, context)
 
     lines = [
         f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "

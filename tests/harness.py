@@ -176,8 +176,11 @@ def wait_until_ready(
 
 
 @contextmanager
-def serving(service: Service, *uvicorn_options: str) -> Iterator[tuple[str, Path]]:
-    """Serve `service` with uvicorn on a free port until the block ends.
+def serving(
+    service: Service, *uvicorn_options: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, Path]]:
+    """Serve `service` with uvicorn on a free port until the block ends, with `env` added to
+    its environment.
 
     Yields its base URL, once `/health/ready` answers, and the file its output goes to.
     """
@@ -188,7 +191,7 @@ def serving(service: Service, *uvicorn_options: str) -> Iterator[tuple[str, Path
         process = subprocess.Popen(
             [*command, "--port", str(port), *uvicorn_options],
             cwd=service.path,
-            env=command_env(**service.env),
+            env=command_env(**{**service.env, **(env or {})}),
             stdout=output,
             stderr=subprocess.STDOUT,
         )

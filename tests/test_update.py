@@ -166,6 +166,30 @@ def test_changing_answers_rerenders_the_service(
         _commit(project, f"Change {change}")
 
 
+def test_turning_auth_on_later_migrates_a_database_already_in_use(
+    release_clone: ReleaseClone, tmp_path: Path
+) -> None:
+    """The chain of migrations is one for every answer: a database migrated by a service of
+    the previous release without `auth` takes the current release's migrations, `auth` on."""
+    answers = Variant("sqlite", "orm").answers
+    project = _copy(release_clone.path, release_clone.previous.tag, tmp_path / "service", answers)
+    service = Service("auth turned on later", project, PACKAGE_NAME)
+    service.sync()
+    service.run("alembic", "upgrade", "head")
+    applied_before = service.run("alembic", "current")
+    _commit(project, "Service, its database migrated")
+
+    _update(project, release_clone.current.tag, data={"features": ["auth"]})
+    service.sync()
+    service.run("alembic", "upgrade", "head")
+
+    service.run("alembic", "check")
+    (head,) = service.run("alembic", "heads").split()[:1]
+    assert f"{head} (head)" in service.run("alembic", "current")
+    # What the old service applied lies below the new head, on its one line of revisions.
+    assert applied_before.split()[0] in service.run("alembic", "history")
+
+
 def test_conflicting_edits_are_marked_and_refused_by_pre_commit(
     release_clone: ReleaseClone, tmp_path: Path
 ) -> None:

@@ -1,5 +1,8 @@
 """Give users a password hash, for authentication.
 
+Every variant has the column, `auth` or not, so that the chain of migrations is the same
+whatever was answered, and turning `auth` on later needs no migration of its own.
+
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-21 00:00:00
