@@ -92,3 +92,32 @@ def test_every_combination_has_one_chain_of_migrations(matrix: Path) -> None:
 
     assert [name[:4] for name in first] == ["0001", "0002", "0003"]
     assert all(chain == first for chain in chains.values())
+
+
+# Features that change no Python: combinations that differ only in them run the same code.
+_PACKAGING_FEATURES = {"docker", "github_actions"}
+
+
+def test_packaging_features_change_no_code(matrix: Path) -> None:
+    """`docker` and `github_actions` add files around a service and change nothing in its
+    `src/`, `tests/` or `migrations/`: the 128 combinations are 32 different services."""
+
+    def code(project: Path) -> dict[str, bytes]:
+        return {
+            str(path.relative_to(project)): path.read_bytes()
+            for folder in ("src", "tests", "migrations")
+            for path in sorted((project / folder).rglob("*"))
+            if path.is_file()
+        }
+
+    by_runtime: dict[tuple[object, ...], list[Variant]] = {}
+    for variant in COMBINATIONS:
+        runtime = tuple(f for f in variant.features if f not in _PACKAGING_FEATURES)
+        key = (variant.database, variant.data_access, variant.pagination, runtime)
+        by_runtime.setdefault(key, []).append(variant)
+
+    assert len(by_runtime) == 32
+    for variants in by_runtime.values():
+        first = code(matrix / variants[0].id)
+        for other in variants[1:]:
+            assert code(matrix / other.id) == first, (variants[0].id, other.id)
