@@ -4,6 +4,7 @@ under concurrent load: migrations, reads, single writes and transactions alike."
 import asyncio
 import os
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import VARIANTS, Services, Variant, variant_service
-from tests.harness import Service, serving
+from tests.harness import serving
 from tests.pgbouncer import pgbouncer, pgbouncer_problem
 from tests.postgres import POSTGRES_URL
 
@@ -36,10 +37,15 @@ def bouncer_port() -> Any:
     ids=lambda variant: variant.id,
 )
 def test_every_route_works_behind_pgbouncer_under_load(
-    request: pytest.FixtureRequest, services: Services, variant: Variant, bouncer_port: int
+    request: pytest.FixtureRequest,
+    services: Services,
+    variant: Variant,
+    bouncer_port: int,
+    database_env: Callable[[Variant], dict[str, str]],
 ) -> None:
     service = variant_service(request, services, variant)
-    through = _through_pgbouncer(service, bouncer_port)
+    # A database of its own, reached through PgBouncer.
+    through = _through_pgbouncer(database_env(variant)["DATABASE_URL"], bouncer_port)
     service.run("alembic", "upgrade", "head", **through)
     with serving(service, "--no-access-log", env=through) as (base, log):
         failures = asyncio.run(_load(base, auth="auth" in variant.features))
@@ -47,8 +53,8 @@ def test_every_route_works_behind_pgbouncer_under_load(
     assert failures == [], "\n".join(failures[:20]) + "\n" + log.read_text()[-4000:]
 
 
-def _through_pgbouncer(service: Service, port: int) -> dict[str, str]:
-    database = urlsplit(service.env["DATABASE_URL"])
+def _through_pgbouncer(database_url: str, port: int) -> dict[str, str]:
+    database = urlsplit(database_url)
     url = database._replace(netloc=f"{database.username or 'postgres'}@127.0.0.1:{port}")
     return {"DATABASE_URL": url.geturl(), "DATABASE_BEHIND_PGBOUNCER": "true"}
 
