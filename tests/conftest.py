@@ -1,70 +1,15 @@
-"""Fixtures: the rendered variants, each rendered and installed once per test session."""
+"""Fixtures: the PostgreSQL server, the rendered variants (one install each per session), fresh
+databases; and the run's closing summary. What they are made of lives in `tests/variants.py`."""
 
 import os
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.docker import BASE_IMAGES
-from tests.harness import TIMINGS, Service, render
+from tests.harness import TIMINGS, Service
 from tests.postgres import POSTGRES_URL, PostgresServer
-
-# Long on purpose: every rendered line must fit the line length at the longest package name.
-PROJECT_NAME = "Team Notes Service For Long Name Checks"
-PACKAGE_NAME = "team_notes_service_for_long_name_checks"
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One combination of answers."""
-
-    database: str
-    data_access: str
-    pagination: str = "offset"
-    features: tuple[str, ...] = ()
-
-    @property
-    def id(self) -> str:
-        """Readable: `postgresql-core`, `sqlite-orm-cursor-auth-docker`."""
-        parts = [self.database, self.data_access]
-        if self.pagination != "offset":
-            parts.append(self.pagination)
-        return "-".join([*parts, *self.features])
-
-    @property
-    def answers(self) -> dict[str, Any]:
-        return {
-            "project_name": PROJECT_NAME,
-            "database": self.database,
-            "data_access": self.data_access,
-            "pagination": self.pagination,
-            "features": list(self.features),
-        }
-
-
-DATABASES = ("sqlite", "postgresql")
-DATA_ACCESS = ("orm", "core")
-PAGINATIONS = ("offset", "cursor")
-FEATURES = ("auth", "docker", "github_actions", "observability")
-# The four database x data-access pairs with the default answers otherwise: no features.
-BASE_VARIANTS = [
-    Variant(database, data_access) for database in DATABASES for data_access in DATA_ACCESS
-]
-# Rendered and checked in full (types, own tests, start-up): no features and all features for
-# each database x data-access pair, half of the latter with cursor pagination. So every feature
-# and every pair of features meets both databases and both data-access choices, and cursor
-# pagination meets both databases.
-VARIANTS = [
-    *BASE_VARIANTS,
-    Variant("sqlite", "orm", "offset", FEATURES),
-    Variant("sqlite", "core", "cursor", FEATURES),
-    Variant("postgresql", "orm", "cursor", FEATURES),
-    Variant("postgresql", "core", "offset", FEATURES),
-]
+from tests.variants import VARIANTS, Services, Variant, variant_service
 
 
 @pytest.fixture(scope="session")
@@ -81,51 +26,11 @@ def postgres() -> PostgresServer:
     return server
 
 
-class Services:
-    """Renders and installs each variant on first use; PostgreSQL variants get own databases."""
-
-    def __init__(self, root: Path) -> None:
-        self._root = root
-        self._services: dict[Variant, Service] = {}
-        self._databases: list[tuple[PostgresServer, str]] = []
-
-    def get(self, variant: Variant, postgres: PostgresServer | None = None) -> Service:
-        if variant not in self._services:
-            self._services[variant] = self._build(variant, postgres)
-        return self._services[variant]
-
-    def _build(self, variant: Variant, postgres: PostgresServer | None) -> Service:
-        service = Service(variant.id, self._root / variant.id, PACKAGE_NAME)
-        if postgres is not None:
-            env, prefix = postgres.service_env(variant.id)
-            self._databases.append((postgres, prefix))
-            service.env.update(env)
-        started = time.perf_counter()
-        render(service.path, **variant.answers)
-        TIMINGS[variant.id] += time.perf_counter() - started
-        service.rendered_files = sorted(path for path in service.path.rglob("*") if path.is_file())
-        service.sync()
-        return service
-
-    def close(self) -> None:
-        for postgres, prefix in self._databases:
-            postgres.drop_databases(prefix)
-
-
 @pytest.fixture(scope="session")
 def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     services = Services(tmp_path_factory.mktemp("variants"))
     yield services
     services.close()
-
-
-def variant_service(
-    request: pytest.FixtureRequest, services: Services, variant: Variant
-) -> Service:
-    """The service for `variant`, asking for the PostgreSQL server only when it needs one."""
-    needs_postgres = variant.database == "postgresql"
-    postgres = request.getfixturevalue("postgres") if needs_postgres else None
-    return services.get(variant, postgres)
 
 
 @pytest.fixture(params=VARIANTS, ids=lambda variant: variant.id)

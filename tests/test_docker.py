@@ -9,7 +9,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import PACKAGE_NAME, Variant
 from tests.docker import (
     BASE_IMAGES,
     COMPOSE,
@@ -20,6 +19,7 @@ from tests.docker import (
     images_from,
 )
 from tests.harness import free_port, render
+from tests.variants import PACKAGE_NAME, Variant
 
 # PostgreSQL first: their base images include the SQLite variants', so a run without a
 # registry builds the stand-ins once.

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import VARIANTS, Services, Variant, variant_service
 from tests.harness import Service
+from tests.variants import VARIANTS, Services, Variant, variant_service
 
 _TOOLS = Path(sys.executable).parent
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import VARIANTS, Services, Variant, variant_service
 from tests.harness import TIMINGS, serving
+from tests.variants import VARIANTS, Services, Variant, variant_service
 
 SCHEMATHESIS = Path(sys.executable).with_name("st")
 SEED = 20261130

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from copier import run_copy
 
-from tests.conftest import DATA_ACCESS, DATABASES, FEATURES, PAGINATIONS, Variant
 from tests.harness import copy_working_tree, rendered_file_problems
+from tests.variants import DATA_ACCESS, DATABASES, FEATURES, PAGINATIONS, Variant
 
 COMBINATIONS = [
     Variant(database, data_access, pagination, features)

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.conftest import VARIANTS, Services, Variant, variant_service
 from tests.harness import serving
 from tests.pgbouncer import pgbouncer, pgbouncer_problem
 from tests.postgres import POSTGRES_URL
+from tests.variants import VARIANTS, Services, Variant, variant_service
 
 CLIENTS = 24
 ROUNDS = 3

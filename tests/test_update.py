@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from copier import run_copy, run_update
 
-from tests.conftest import BASE_VARIANTS, PACKAGE_NAME, Variant
 from tests.harness import Service
 from tests.releases import Release, ReleaseClone, clone_with_releases, git
 from tests.user_changes import (
@@ -16,6 +15,7 @@ from tests.user_changes import (
     apply_user_change,
     assert_user_change_intact,
 )
+from tests.variants import BASE_VARIANTS, PACKAGE_NAME, Variant
 
 # Inline conflict markers, as Copier writes them.
 _CONFLICT_START = "<<<<<<< before updating"

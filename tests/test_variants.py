@@ -7,13 +7,13 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from tests.conftest import DATA_ACCESS, VARIANTS, Services, Variant, variant_service
 from tests.harness import (
     Service,
     assert_suite_passed,
     rendered_file_problems,
     serving,
 )
+from tests.variants import DATA_ACCESS, VARIANTS, Services, Variant, variant_service
 
 _PATHS = {
     "/health/live": {"get"},
