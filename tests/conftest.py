@@ -1,15 +1,21 @@
-"""Fixtures: the PostgreSQL server, the rendered variants (one install each per session), fresh
-databases; and the run's closing summary. What they are made of lives in `tests/variants.py`."""
+"""Fixtures: the PostgreSQL server, the rendered variants (one install each per worker), fresh
+databases; how pytest-xdist shares the work out; and the run's closing summary. What the
+fixtures are made of lives in `tests/variants.py`."""
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.docker import BASE_IMAGES
 from tests.harness import TIMINGS, Service
 from tests.postgres import POSTGRES_URL, PostgresServer
-from tests.variants import VARIANTS, Services, Variant, variant_service
+from tests.variants import SUITE_VARIANTS, VARIANTS, Services, Variant, variant_service
+
+# Test files whose expensive fixtures (128 renders; Docker base images) one worker builds once.
+_ONE_WORKER_MODULES = ("test_matrix.py", "test_docker.py")
 
 
 @pytest.fixture(scope="session")
@@ -26,15 +32,30 @@ def postgres() -> PostgresServer:
     return server
 
 
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary folder, which every xdist worker's own folder lies in."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    services = Services(tmp_path_factory.mktemp("variants"))
+    # One mypy cache for every variant of every worker: after the first variant, mypy checks
+    # only what differs (mypy validates cached modules by content hash, writes atomically).
+    mypy_cache = _run_folder(tmp_path_factory) / "mypy-cache"
+    services = Services(tmp_path_factory.mktemp("variants"), mypy_cache=mypy_cache)
     yield services
     services.close()
 
 
 @pytest.fixture(params=VARIANTS, ids=lambda variant: variant.id)
 def service(request: pytest.FixtureRequest, services: Services) -> Service:
+    return variant_service(request, services, request.param)
+
+
+@pytest.fixture(params=SUITE_VARIANTS, ids=lambda variant: variant.id)
+def suite_service(request: pytest.FixtureRequest, services: Services) -> Service:
+    """One variant per run-time shape: the 32 services the 128 combinations amount to."""
     return variant_service(request, services, request.param)
 
 
@@ -56,12 +77,49 @@ def database_env(request: pytest.FixtureRequest) -> Iterator[Callable[[Variant],
         postgres.drop_databases(prefix)
 
 
+# First: pytest-xdist reads the groups in its own hook of this name.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep each variant's tests on one xdist worker (`--dist loadgroup`), so that it is
+    rendered and installed once; ORM and Core of one shape together, as some tests compare
+    them. Modules with costly shared fixtures stay on one worker too."""
+    for item in items:
+        group = None
+        if Path(str(item.path)).name in _ONE_WORKER_MODULES:
+            group = Path(str(item.path)).stem
+        elif "services" in getattr(item, "fixturenames", ()):
+            callspec = getattr(item, "callspec", None)
+            params = callspec.params.values() if callspec else ()
+            variant = next((value for value in params if isinstance(value, Variant)), None)
+            if variant is not None:
+                group = variant.id.replace(f"-{variant.data_access}", "", 1)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # An xdist worker hands its figures to the controller, which prints them.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["timings"] = dict(TIMINGS)
+        workeroutput["base_images"] = list(BASE_IMAGES)
+
+
+def pytest_testnodedown(node: Any, error: object) -> None:
+    output = getattr(node, "workeroutput", {})
+    for name, seconds in output.get("timings", {}).items():
+        TIMINGS[name] += seconds
+    BASE_IMAGES.extend(output.get("base_images", []))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if BASE_IMAGES:
         terminalreporter.section("docker base images")
         for line in sorted(set(BASE_IMAGES)):
             terminalreporter.write_line(line)
     if TIMINGS:
-        terminalreporter.section("seconds per variant (render, install, checks)")
-        for name, seconds in sorted(TIMINGS.items()):
-            terminalreporter.write_line(f"{name:<24} {seconds:7.1f}")
+        terminalreporter.section("seconds per variant (render, install, checks), slowest first")
+        width = max(map(len, TIMINGS))
+        for name, seconds in sorted(TIMINGS.items(), key=lambda item: -item[1]):
+            terminalreporter.write_line(f"{name:<{width}} {seconds:7.1f}")
+        terminalreporter.write_line(f"{'all variants':<{width}} {sum(TIMINGS.values()):7.1f}")

@@ -1,7 +1,8 @@
 """Every combination of answers renders clean: no leftovers, ruff check and ruff format pass.
 
-Rendering is cheap, so all of them are rendered; the costlier checks (types, the services'
-own tests) run on the covering set in test_variants.py.
+Rendering is cheap, so all of them are rendered; the costlier checks run in test_variants.py:
+types and the services' own tests on one combination per run-time shape (32), start-up and the
+rest on the covering set.
 """
 
 import itertools
@@ -13,7 +14,15 @@ import pytest
 from copier import run_copy
 
 from tests.harness import copy_working_tree, rendered_file_problems
-from tests.variants import DATA_ACCESS, DATABASES, FEATURES, PAGINATIONS, Variant
+from tests.variants import (
+    DATA_ACCESS,
+    DATABASES,
+    FEATURES,
+    PAGINATIONS,
+    SUITE_VARIANTS,
+    Variant,
+    runtime_shape,
+)
 
 COMBINATIONS = [
     Variant(database, data_access, pagination, features)
@@ -94,13 +103,10 @@ def test_every_combination_has_one_chain_of_migrations(matrix: Path) -> None:
     assert all(chain == first for chain in chains.values())
 
 
-# Features that change no Python: combinations that differ only in them run the same code.
-_PACKAGING_FEATURES = {"docker", "github_actions"}
-
-
 def test_packaging_features_change_no_code(matrix: Path) -> None:
     """`docker` and `github_actions` add files around a service and change nothing in its
-    `src/`, `tests/` or `migrations/`: the 128 combinations are 32 different services."""
+    `src/`, `tests/` or `migrations/`: the 128 combinations are 32 different services, and
+    each combination is byte for byte the code of one whose own suite runs."""
 
     def code(project: Path) -> dict[str, bytes]:
         return {
@@ -110,14 +116,8 @@ def test_packaging_features_change_no_code(matrix: Path) -> None:
             if path.is_file()
         }
 
-    by_runtime: dict[tuple[object, ...], list[Variant]] = {}
+    suite_runs = {runtime_shape(variant): variant for variant in SUITE_VARIANTS}
+    assert len(suite_runs) == len(SUITE_VARIANTS) == 32
     for variant in COMBINATIONS:
-        runtime = tuple(f for f in variant.features if f not in _PACKAGING_FEATURES)
-        key = (variant.database, variant.data_access, variant.pagination, runtime)
-        by_runtime.setdefault(key, []).append(variant)
-
-    assert len(by_runtime) == 32
-    for variants in by_runtime.values():
-        first = code(matrix / variants[0].id)
-        for other in variants[1:]:
-            assert code(matrix / other.id) == first, (variants[0].id, other.id)
+        ran = suite_runs[runtime_shape(variant)]
+        assert code(matrix / variant.id) == code(matrix / ran.id), (variant.id, ran.id)

@@ -1,5 +1,6 @@
 """The variants the tests render: their answers, and the session's rendered services."""
 
+import itertools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,13 +63,41 @@ VARIANTS = [
     Variant("postgresql", "orm", "cursor", FEATURES),
     Variant("postgresql", "core", "offset", FEATURES),
 ]
+# `docker` and `github_actions` add files around a service and change none of its code (proven
+# in test_matrix.py), so the 128 combinations are 32 services that differ at run time.
+RUNTIME_FEATURES = ("auth", "observability")
+
+
+def runtime_shape(variant: Variant) -> tuple[str, str, str, tuple[str, ...]]:
+    """What a variant runs: its answers less the features that only package it."""
+    features = tuple(feature for feature in variant.features if feature in RUNTIME_FEATURES)
+    return (variant.database, variant.data_access, variant.pagination, features)
+
+
+def _suite_variants() -> list[Variant]:
+    covering = {runtime_shape(variant): variant for variant in VARIANTS}
+    shapes = [
+        (database, data_access, pagination, features)
+        for database in DATABASES
+        for data_access in DATA_ACCESS
+        for pagination in PAGINATIONS
+        for size in range(len(RUNTIME_FEATURES) + 1)
+        for features in itertools.combinations(RUNTIME_FEATURES, size)
+    ]
+    # A covering variant stands for its shape; the others are rendered without packaging.
+    return [covering.get(shape, Variant(*shape)) for shape in shapes]
+
+
+# One variant per run-time shape: each runs its own test suite and mypy.
+SUITE_VARIANTS = _suite_variants()
 
 
 class Services:
     """Renders and installs each variant on first use; PostgreSQL variants get own databases."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, mypy_cache: Path) -> None:
         self._root = root
+        self._mypy_cache = mypy_cache
         self._services: dict[Variant, Service] = {}
         self._databases: list[tuple[PostgresServer, str]] = []
 
@@ -79,6 +108,7 @@ class Services:
 
     def _build(self, variant: Variant, postgres: PostgresServer | None) -> Service:
         service = Service(variant.id, self._root / variant.id, PACKAGE_NAME)
+        service.env["MYPY_CACHE_DIR"] = str(self._mypy_cache)
         if postgres is not None:
             env, prefix = postgres.service_env(variant.id)
             self._databases.append((postgres, prefix))
