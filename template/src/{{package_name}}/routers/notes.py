@@ -1,33 +1,23 @@
-"""Routes for notes."""
+"""Routes for notes. Who may change one is up to the access rules, which guard these routes."""
 
 from fastapi import APIRouter, status
 
-from {{ package_name }}.dependencies import DatabaseDep
-from {{ package_name }}.errors import (
-    NotFound,
-    error_responses,
-)
-from {{ package_name }}.pagination import ListWindow
-from {{ package_name }}.params import (
-    NoteId,
-    Search,
-)
-from {{ package_name }}.schemas import (
-    NoteCreate,
-    NotePage,
-    NotePublic,
-    NoteReplace,
-    NoteUpdate,
-)
+from ..access import CHANGE_REFUSALS, CREATE_REFUSALS, NOTE_CHANGE_RULES, NewNote
+from ..dependencies import DatabaseDep
+from ..errors import NotFound, error_responses
+from ..pagination import ListWindow
+from ..params import NoteId, Search
+from ..schemas import NotePage, NotePublic, NoteReplace, NoteUpdate
 
 router = APIRouter(prefix="/notes", tags=["notes"], responses=error_responses(413, 422, 503))
+_CHANGE_RESPONSES = error_responses(*CHANGE_REFUSALS, 404)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def create_note(note: NoteCreate, database: DatabaseDep) -> NotePublic:
-    """Create a note by an existing user."""
+@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(*CREATE_REFUSALS))
+async def create_note(note: NewNote, database: DatabaseDep) -> NotePublic:
+    """Create a note."""
     async with database.single_write() as stores:
-        return await stores.notes.create(note.model_dump())
+        return await stores.notes.create(note)
 
 
 @router.get("")
@@ -47,9 +37,9 @@ async def read_note(note_id: NoteId, database: DatabaseDep) -> NotePublic:
     return note
 
 
-@router.put("/{note_id:int}", responses=error_responses(404))
+@router.put("/{note_id:int}", responses=_CHANGE_RESPONSES, dependencies=NOTE_CHANGE_RULES)
 async def replace_note(note_id: NoteId, note: NoteReplace, database: DatabaseDep) -> NotePublic:
-    """Replace a note: its title, description and author."""
+    """Replace a note: every field it was created with."""
     async with database.write() as stores:
         updated = await stores.notes.update(note_id, note.model_dump())
     if updated is None:
@@ -57,7 +47,7 @@ async def replace_note(note_id: NoteId, note: NoteReplace, database: DatabaseDep
     return updated
 
 
-@router.patch("/{note_id:int}", responses=error_responses(404))
+@router.patch("/{note_id:int}", responses=_CHANGE_RESPONSES, dependencies=NOTE_CHANGE_RULES)
 async def update_note(note_id: NoteId, changes: NoteUpdate, database: DatabaseDep) -> NotePublic:
     """Change some of a note's fields."""
     async with database.write() as stores:
@@ -68,7 +58,10 @@ async def update_note(note_id: NoteId, changes: NoteUpdate, database: DatabaseDe
 
 
 @router.delete(
-    "/{note_id:int}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(404)
+    "/{note_id:int}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_CHANGE_RESPONSES,
+    dependencies=NOTE_CHANGE_RULES,
 )
 async def delete_note(note_id: NoteId, database: DatabaseDep) -> None:
     """Delete a note."""

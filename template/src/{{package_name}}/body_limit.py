@@ -3,7 +3,7 @@
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from {{ package_name }}.dependencies import settings_of
+from .dependencies import settings_of
 
 
 class BodyLimitMiddleware:

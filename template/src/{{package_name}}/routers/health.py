@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
-from {{ package_name }}.dependencies import DatabaseDep, SettingsDep
-from {{ package_name }}.errors import (
+from ..dependencies import DatabaseDep, SettingsDep
+from ..errors import (
     DatabaseUnavailable,
     error_responses,
 )
-from {{ package_name }}.schemas import Health
+from ..schemas import Health
 
 # Pings that readiness gave up on, kept until they end: a hung database can hold up the
 # cleanup of their connections too (SQLAlchemy gives a closing connection a few seconds).

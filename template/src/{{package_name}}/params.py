@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from {{ package_name }}.db_schema import MAX_ID
-from {{ package_name }}.schemas import SearchText
+from .db_schema import MAX_ID
+from .schemas import SearchText
 
 UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 NoteId = Annotated[int, Path(ge=1, le=MAX_ID)]
