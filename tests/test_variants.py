@@ -19,6 +19,16 @@ from tests.harness import (
 )
 from tests.variants import DATA_ACCESS, VARIANTS, Services, Variant, variant_service
 
+_PATHS = {
+    "/health/live": {"get"},
+    "/health/ready": {"get"},
+    "/users": {"get", "post"},
+    "/users/{user_id}": {"get", "patch", "delete"},
+    "/users/{user_id}/notes": {"get"},
+    "/notes": {"get", "post"},
+    "/notes/{note_id}": {"get", "put", "patch", "delete"},
+}
+
 
 def test_rendered_files_are_clean(service: Service) -> None:
     problems = rendered_file_problems(service.path, service.rendered_files)
@@ -92,14 +102,11 @@ def test_migrates_and_serves_from_the_command_line(service: Service) -> None:
 def test_orm_and_core_serve_the_same_openapi(
     request: pytest.FixtureRequest, services: Services, variant: Variant
 ) -> None:
-    # The OpenAPI document, and every API route the application has, by path and method.
     dump = (
-        "import json, sys; from fastapi.routing import APIRoute; from {package}.main import app; "
-        "routes = {{r.path_format: sorted(m.lower() for m in r.methods) for r in app.routes "
-        "if isinstance(r, APIRoute) and r.include_in_schema}}; "
-        "json.dump([app.openapi(), routes], sys.stdout, sort_keys=True)"
+        "import json, sys; from {package}.main import app; "
+        "json.dump(app.openapi(), sys.stdout, sort_keys=True)"
     )
-    (orm, orm_routes), (core, core_routes) = [
+    documents = [
         json.loads(service.run("python", "-c", dump.format(package=service.package)))
         for service in (
             variant_service(request, services, replace(variant, data_access=data_access))
@@ -107,12 +114,12 @@ def test_orm_and_core_serve_the_same_openapi(
         )
     ]
 
+    orm, core = documents
     assert orm == core
-    assert orm_routes == core_routes
-    # Every route is documented, with its methods, and the document promises no other.
-    documented = {path: sorted(methods) for path, methods in orm["paths"].items()}
-    assert documented == orm_routes
-    assert ("/auth/token" in documented) == ("auth" in variant.features)
+    expected = dict(_PATHS)
+    if "auth" in variant.features:
+        expected |= {"/auth/token": {"post"}, "/users/me": {"get"}}
+    assert {path: set(methods) for path, methods in orm["paths"].items()} == expected
 
 
 @pytest.mark.parametrize(
