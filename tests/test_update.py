@@ -223,3 +223,42 @@ def test_conflicting_edits_are_marked_and_refused_by_pre_commit(
     refused = service.run_failing("pre-commit", "run", "--files", "README.md")
     assert "no unresolved conflict markers" in refused
     assert "Failed" in refused
+
+
+def test_edits_to_code_that_0_7_0_moved_are_kept_and_marked(
+    release_clone: ReleaseClone, tmp_path: Path
+) -> None:
+    """0.7.0 moved `DatabaseSettings` out of `settings.py` and the `auth` checks out of the
+    routers into `access.py`. An owner's edit to what moved survives the update as a conflict
+    to resolve, in the file it was made in: never lost silently."""
+    (release,) = [release for release in release_clone.released if str(release.version) == "0.6.0"]
+    answers = Variant("postgresql", "core", features=("auth",)).answers
+    project = _copy(release_clone.path, release.tag, tmp_path / "service", answers)
+    _commit(project, f"Service from {release.tag}")
+    package = project / "src" / PACKAGE_NAME
+    edits = {
+        package / "settings.py": (
+            "database_pool_size: int = Field(default=10, ge=1)",
+            "database_pool_size: int = Field(default=25, ge=1)",
+        ),
+        package / "routers" / "notes.py": (
+            '"only the note\'s author may change or delete it"',
+            '"a note is its author\'s alone to change"',
+        ),
+    }
+    for path, (before, after) in edits.items():
+        text = path.read_text()
+        assert before in text, f"the scripted edit needs {before!r} in {path}"
+        path.write_text(text.replace(before, after, 1))
+    _commit(project, "The owner's edits")
+
+    _update(project, release_clone.current.tag)
+
+    for path, (_, after) in edits.items():
+        text = path.read_text()
+        assert after in text, path
+        assert _CONFLICT_START in text, path
+        assert _CONFLICT_END in text, path
+    # What moved is in its new place, as the current release has it.
+    assert "class DatabaseSettings(" in (package / "database_settings.py").read_text()
+    assert "def _only_the_author(" in (package / "access.py").read_text()
