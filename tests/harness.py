@@ -82,12 +82,16 @@ class Service:
         return output
 
     def _run(self, args: list[str], timeout: float, **env: str) -> subprocess.CompletedProcess[str]:
+        # pytest's temporary folders of its own: suites that run side by side, in other xdist
+        # workers, would otherwise prune each other's in the shared /tmp/pytest-of-<user>.
+        temproot = self.path.parent / f"{self.path.name}.tmp"
+        temproot.mkdir(exist_ok=True)
         started = time.perf_counter()
         try:
             result = subprocess.run(
                 args,
                 cwd=self.path,
-                env=command_env(**{**self.env, **env}),
+                env=command_env(PYTEST_DEBUG_TEMPROOT=str(temproot), **{**self.env, **env}),
                 capture_output=True,
                 text=True,
                 timeout=timeout,
