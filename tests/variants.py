@@ -95,9 +95,8 @@ SUITE_VARIANTS = _suite_variants()
 class Services:
     """Renders and installs each variant on first use; PostgreSQL variants get own databases."""
 
-    def __init__(self, root: Path, mypy_cache: Path) -> None:
+    def __init__(self, root: Path) -> None:
         self._root = root
-        self._mypy_cache = mypy_cache
         self._services: dict[Variant, Service] = {}
         self._databases: list[tuple[PostgresServer, str]] = []
 
@@ -108,7 +107,6 @@ class Services:
 
     def _build(self, variant: Variant, postgres: PostgresServer | None) -> Service:
         service = Service(variant.id, self._root / variant.id, PACKAGE_NAME)
-        service.env["MYPY_CACHE_DIR"] = str(self._mypy_cache)
         if postgres is not None:
             env, prefix = postgres.service_env(variant.id)
             self._databases.append((postgres, prefix))
