@@ -5,7 +5,6 @@ types and the services' own tests on one combination per run-time shape (32), st
 rest on the covering set.
 """
 
-import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -14,24 +13,7 @@ import pytest
 from copier import run_copy
 
 from tests.harness import copy_working_tree, rendered_file_problems
-from tests.variants import (
-    DATA_ACCESS,
-    DATABASES,
-    FEATURES,
-    PAGINATIONS,
-    SUITE_VARIANTS,
-    Variant,
-    runtime_shape,
-)
-
-COMBINATIONS = [
-    Variant(database, data_access, pagination, features)
-    for database in DATABASES
-    for data_access in DATA_ACCESS
-    for pagination in PAGINATIONS
-    for size in range(len(FEATURES) + 1)
-    for features in itertools.combinations(FEATURES, size)
-]
+from tests.variants import COMBINATIONS, SUITE_VARIANTS, Variant, runtime_shape
 
 # Files that exist exactly when their feature was chosen.
 FEATURE_FILES = {
