@@ -23,8 +23,8 @@ def test_defaults_need_no_input(tmp_path: Path) -> None:
     assert answers["package_name"] == "my_service"
     assert answers["database"] == "sqlite"
     assert answers["data_access"] == "orm"
-    assert (project / "src" / "my_service" / "models.py").is_file()
-    assert not (project / "src" / "my_service" / "tables.py").exists()
+    assert (project / "src" / "my_service" / "models" / "users.py").is_file()
+    assert not (project / "src" / "my_service" / "tables").exists()
     assert "python_reserved_names" not in answers
 
 
@@ -39,8 +39,8 @@ def test_core_variant_has_tables_not_models(tmp_path: Path) -> None:
     project = render(tmp_path / "service", data_access="core", database="postgresql")
 
     package = project / "src" / "my_service"
-    assert (package / "tables.py").is_file()
-    assert not (package / "models.py").exists()
+    assert (package / "tables" / "users.py").is_file()
+    assert not (package / "models").exists()
     assert "asyncpg" in (project / "pyproject.toml").read_text()
     assert "aiosqlite" not in (project / "pyproject.toml").read_text()
 

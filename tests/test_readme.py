@@ -53,7 +53,7 @@ def test_readme_run_command_renders_and_starts_the_default_service(tmp_path: Pat
         base = f"http://127.0.0.1:{port}"
         wait_until_ready(f"{base}/health/ready", process, log, seconds=180)
         assert httpx.get(f"{base}/users").json()["items"] == []
-        assert (tmp_path / "my-service" / "src" / "my_service" / "models.py").is_file()
+        assert (tmp_path / "my-service" / "src" / "my_service" / "models" / "users.py").is_file()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)

@@ -75,6 +75,15 @@ def _fresh_copy_with_user_change(
     return _snapshot(fresh)
 
 
+def _edit_and_commit(project: Path, edits: dict[Path, tuple[str, str]]) -> None:
+    """Make the owner's edits, each replacing a text in a file, and commit them."""
+    for path, (before, after) in edits.items():
+        text = path.read_text()
+        assert before in text, f"the scripted edit needs {before!r} in {path}"
+        path.write_text(text.replace(before, after, 1))
+    _commit(project, "The owner's edits")
+
+
 def _files_with_conflicts(project: Path) -> list[str]:
     listed = git(project, "grep", "--untracked", "-l", "-e", _CONFLICT_START, check=False)
     return listed.split()
@@ -246,11 +255,7 @@ def test_edits_to_code_that_0_7_0_moved_are_kept_and_marked(
             '"a note is its author\'s alone to change"',
         ),
     }
-    for path, (before, after) in edits.items():
-        text = path.read_text()
-        assert before in text, f"the scripted edit needs {before!r} in {path}"
-        path.write_text(text.replace(before, after, 1))
-    _commit(project, "The owner's edits")
+    _edit_and_commit(project, edits)
 
     _update(project, release_clone.current.tag)
 
@@ -262,3 +267,43 @@ def test_edits_to_code_that_0_7_0_moved_are_kept_and_marked(
     # What moved is in its new place, as the current release has it.
     assert "class DatabaseSettings(" in (package / "database_settings.py").read_text()
     assert "def _only_the_author(" in (package / "access.py").read_text()
+
+
+def test_edits_to_modules_that_0_8_0_split_are_kept_as_conflicts(
+    release_clone: ReleaseClone, tmp_path: Path
+) -> None:
+    """0.8.0 split the modules that held every resource. Copier deletes a module the template
+    no longer has, edited or not; the release's migration step puts back each edited one as a
+    conflict that git lists, and lets the unedited ones go."""
+    release = release_clone.previous
+    answers = Variant("sqlite", "orm", features=("auth",)).answers
+    project = _copy(release_clone.path, release.tag, tmp_path / "service", answers)
+    _commit(project, f"Service from {release.tag}")
+    package = project / "src" / PACKAGE_NAME
+    edits = {
+        package / "schemas.py": (
+            "StringConstraints(min_length=8, max_length=128)",
+            "StringConstraints(min_length=12, max_length=128)",
+        ),
+        package / "stores.py": (
+            '"""Delete a user; the database deletes their notes with them."""',
+            '"""Delete a user, and with them, by the foreign key, their notes."""',
+        ),
+    }
+    _edit_and_commit(project, edits)
+
+    _update(project, release_clone.current.tag)
+
+    for path, (_, after) in edits.items():
+        text = path.read_text()
+        assert text.startswith(_CONFLICT_START), path
+        assert after in text, path
+        assert _CONFLICT_END in text, path
+        assert f"its contents are now in {path.stem}/users.py" in text, path
+    unmerged = git(project, "diff", "--name-only", "--diff-filter=U").split()
+    assert sorted(unmerged) == [f"src/{PACKAGE_NAME}/schemas.py", f"src/{PACKAGE_NAME}/stores.py"]
+    # Moved modules the owner left alone are gone; what they held is in its new place.
+    for moved in ("models.py", "db_schema.py", "params.py"):
+        assert not (package / moved).exists(), moved
+    assert "class UserCreate(" in (package / "schemas" / "users.py").read_text()
+    assert "class UserStore:" in (package / "stores" / "users.py").read_text()

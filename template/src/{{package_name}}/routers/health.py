@@ -5,14 +5,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..dependencies import DatabaseDep, SettingsDep
-from ..errors import (
-    DatabaseUnavailable,
-    error_responses,
-)
-from ..schemas import Health
+from ..errors import DatabaseUnavailable, error_responses
 
 # Pings that readiness gave up on, kept until they end: a hung database can hold up the
 # cleanup of their connections too (SQLAlchemy gives a closing connection a few seconds).
@@ -24,6 +21,10 @@ async def _finish_abandoned_pings(_: FastAPI) -> AsyncIterator[None]:
     yield
     # They hold pooled connections: let them end before the engine is disposed.
     await asyncio.gather(*_abandoned, return_exceptions=True)
+
+
+class Health(BaseModel):
+    status: str
 
 
 router = APIRouter(prefix="/health", tags=["health"], lifespan=_finish_abandoned_pings)

@@ -6,8 +6,7 @@ from ..access import CHANGE_REFUSALS, CREATE_REFUSALS, NOTE_CHANGE_RULES, NewNot
 from ..dependencies import DatabaseDep
 from ..errors import NotFound, error_responses
 from ..pagination import ListWindow
-from ..params import NoteId, Search
-from ..schemas import NotePage, NotePublic, NoteReplace, NoteUpdate
+from ..schemas.notes import NoteId, NotePage, NotePublic, NoteReplace, NoteUpdate, Search
 
 router = APIRouter(prefix="/notes", tags=["notes"], responses=error_responses(413, 422, 503))
 _CHANGE_RESPONSES = error_responses(*CHANGE_REFUSALS, 404)

@@ -7,8 +7,8 @@ from ..access import ACCOUNT_CHANGE_RULES, CHANGE_REFUSALS, NewUser, UserChanges
 from ..dependencies import DatabaseDep
 from ..errors import NotFound, error_responses
 from ..pagination import ListWindow
-from ..params import UserId
-from ..schemas import NotePage, UserPage, UserPublic
+from ..schemas.notes import NotePage
+from ..schemas.users import UserId, UserPage, UserPublic
 
 router = APIRouter(prefix="/users", tags=["users"], responses=error_responses(413, 422, 503))
 

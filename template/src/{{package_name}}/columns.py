@@ -1,4 +1,7 @@
-"""What every table shares: the metadata, column sizes and a timezone-aware timestamp type."""
+"""What every table shares: the metadata, the range of ids and a timezone-aware timestamp type.
+
+Each resource's own column sizes are set by its schemas, which the API enforces.
+"""
 
 from datetime import UTC, datetime
 
@@ -18,17 +21,6 @@ metadata = MetaData(
 
 # Ids are 32-bit integers in every table; a larger number can never name a row.
 MAX_ID = 2**31 - 1
-USER_NAME_MAX_LENGTH = 100
-# The longest address SMTP can carry (RFC 5321).
-EMAIL_MAX_LENGTH = 254
-NOTE_TITLE_MAX_LENGTH = 100
-NOTE_DESCRIPTION_MAX_LENGTH = 500
-PASSWORD_HASH_MAX_LENGTH = 255
-
-
-def now_in_utc() -> datetime:
-    """Return the current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -1,85 +1,17 @@
-"""Data access through SQLAlchemy Core: each store reads and writes one resource."""
+"""Notes, read and written through SQLAlchemy Core, each with its author."""
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Integer, Row, Select, String, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Integer, Select, String, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from .errors import (
-    EmailTaken,
-    UnknownAuthor,
-)
-from .pagination import Window, paged
-from .schemas import (
-    NotePage,
-    NotePublic,
-    UserPage,
-    UserPublic,
-)
-from .tables import (
-    notes,
-    users,
-)
-
-# Statements are built once, their values bound per request: SQLAlchemy then finds each one's
-# compiled form in its cache without walking the statement again.
-_USER_ID = bindparam("user_id", type_=Integer)
-_USER_BY_ID = select(users).where(users.c.id == _USER_ID)
-_USERS_PAGE = paged(select(users), users.c.id)
-_CREATE_USER = insert(users).returning(*users.c)
-_UPDATE_USER = update(users).where(users.c.id == _USER_ID).returning(*users.c)
-_DELETE_USER = delete(users).where(users.c.id == _USER_ID).returning(users.c.id)
-{% if 'auth' in features %}
-_CREDENTIALS = select(users.c.id, users.c.password_hash).where(
-    users.c.email == bindparam("email", type_=String)
-)
-{% endif %}
-
-
-class UserStore:
-    """Users, read and written on one connection."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    async def create(self, values: dict[str, Any]) -> UserPublic:
-        return UserPublic.model_validate(await self._write_one(_CREATE_USER, values))
-
-    async def get(self, user_id: int) -> UserPublic | None:
-        row = (await self._connection.execute(_USER_BY_ID, {"user_id": user_id})).one_or_none()
-        return None if row is None else UserPublic.model_validate(row)
-
-    async def page(self, window: Window) -> UserPage:
-        rows = (await self._connection.execute(_USERS_PAGE, window.params)).all()
-        return window.page(UserPage, rows)
-
-    async def update(self, user_id: int, changes: dict[str, Any]) -> UserPublic | None:
-        if not changes:
-            return await self.get(user_id)
-        row = await self._write_one(_UPDATE_USER, {**changes, "user_id": user_id})
-        return None if row is None else UserPublic.model_validate(row)
-
-    async def delete(self, user_id: int) -> bool:
-        """Delete a user; the database deletes their notes with them."""
-        return (await self._connection.scalar(_DELETE_USER, {"user_id": user_id})) is not None
-{% if 'auth' in features %}
-
-    async def credentials(self, email: str) -> tuple[int, str | None] | None:
-        """The id and password hash of the user with `email`, if there is one."""
-        row = (await self._connection.execute(_CREDENTIALS, {"email": email})).one_or_none()
-        return None if row is None else (row.id, row.password_hash)
-{% endif %}
-
-    async def _write_one(self, query: Any, values: dict[str, Any]) -> Row[Any] | None:
-        # The unique constraint, not a prior lookup, decides: two concurrent requests for
-        # one email cannot both pass it.
-        try:
-            return (await self._connection.execute(query, values)).one_or_none()
-        except IntegrityError as error:
-            raise EmailTaken from error
-
+from ..errors import UnknownAuthor
+from ..pagination import Window, paged
+from ..schemas.notes import NotePage, NotePublic
+from ..tables.notes import notes
+from ..tables.users import users
 
 # A note with its author, in one statement; `_note_fields` reads its columns in this order.
 _NOTES_WITH_AUTHOR: Select[Any] = select(
@@ -188,11 +120,3 @@ class NoteStore:
 
     async def delete(self, note_id: int) -> bool:
         return (await self._connection.scalar(_DELETE_NOTE, {"note_id": note_id})) is not None
-
-
-class Stores:
-    """Every resource's store, on one connection: what a unit of database work hands a route."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        self.users = UserStore(connection)
-        self.notes = NoteStore(connection)

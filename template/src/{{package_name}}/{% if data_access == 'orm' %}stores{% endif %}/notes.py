@@ -1,4 +1,4 @@
-"""Data access through the ORM: each store reads and writes one resource."""
+"""Notes, read and written through the ORM, each with its author."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -8,78 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from .db_schema import now_in_utc
-from .errors import (
-    EmailTaken,
-    UnknownAuthor,
-)
-from .models import (
-    Note,
-    User,
-)
-from .pagination import Window, paged
-from .schemas import (
-    NotePage,
-    NotePublic,
-    UserPage,
-    UserPublic,
-)
-
-# Statements are built once, their values bound per request: SQLAlchemy then finds each one's
-# compiled form in its cache without walking the statement again.
-_USER_ID = bindparam("user_id", type_=Integer)
-_USERS_PAGE = paged(select(User), User.id)
-_DELETE_USER = delete(User).where(User.id == _USER_ID).returning(User.id)
-
-
-class UserStore:
-    """Users, read and written through one session."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def create(self, values: dict[str, Any]) -> UserPublic:
-        user = User(**values)
-        self._session.add(user)
-        await self._flush()
-        return UserPublic.model_validate(user)
-
-    async def get(self, user_id: int) -> UserPublic | None:
-        user = await self._session.get(User, user_id)
-        return None if user is None else UserPublic.model_validate(user)
-
-    async def page(self, window: Window) -> UserPage:
-        users = (await self._session.scalars(_USERS_PAGE, window.params)).all()
-        return window.page(UserPage, users)
-
-    async def update(self, user_id: int, changes: dict[str, Any]) -> UserPublic | None:
-        user = await self._session.get(User, user_id)
-        if user is None:
-            return None
-        _apply(user, changes)
-        await self._flush()
-        return UserPublic.model_validate(user)
-
-    async def delete(self, user_id: int) -> bool:
-        """Delete a user; the database deletes their notes with them."""
-        return (await self._session.scalar(_DELETE_USER, {"user_id": user_id})) is not None
-{% if 'auth' in features %}
-
-    async def credentials(self, email: str) -> tuple[int, str | None] | None:
-        """The id and password hash of the user with `email`, if there is one."""
-        query = select(User.id, User.password_hash).where(User.email == email)
-        row = (await self._session.execute(query)).one_or_none()
-        return None if row is None else (row.id, row.password_hash)
-{% endif %}
-
-    async def _flush(self) -> None:
-        # The unique constraint, not a prior lookup, decides: two concurrent requests for
-        # one email cannot both pass it.
-        try:
-            await self._session.flush()
-        except IntegrityError as error:
-            raise EmailTaken from error
-
+from ..errors import UnknownAuthor
+from ..models.notes import Note
+from ..models.users import User
+from ..pagination import Window, paged
+from ..schemas.notes import NotePage, NotePublic
 
 _NOTE_ID = bindparam("note_id", type_=Integer)
 _AUTHOR_ID = bindparam("author_id", type_=Integer)
@@ -182,7 +115,7 @@ class NoteStore:
         note = await self._load(note_id)
         if note is None:
             return None
-        _apply(note, changes)
+        note.apply_changes(changes)
         await self._flush(note.author_id)
         if "author_id" in changes:
             # The loaded author is the previous one until the relationship is read again.
@@ -201,19 +134,3 @@ class NoteStore:
             await self._session.flush()
         except IntegrityError as error:
             raise UnknownAuthor(author_id) from error
-
-
-def _apply(row: User | Note, changes: dict[str, Any]) -> None:
-    """Set the changed fields; any change, even to the same value, counts as an update."""
-    for field, value in changes.items():
-        setattr(row, field, value)
-    if changes:
-        row.updated_at = now_in_utc()
-
-
-class Stores:
-    """Every resource's store, on one session: what a unit of database work hands a route."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.users = UserStore(session)
-        self.notes = NoteStore(session)
