@@ -275,7 +275,7 @@ def test_edits_to_modules_that_0_8_0_split_are_kept_as_conflicts(
     """0.8.0 split the modules that held every resource. Copier deletes a module the template
     no longer has, edited or not; the release's migration step puts back each edited one as a
     conflict that git lists, and lets the unedited ones go."""
-    release = release_clone.previous
+    (release,) = [release for release in release_clone.released if str(release.version) == "0.7.2"]
     answers = Variant("sqlite", "orm", features=("auth",)).answers
     project = _copy(release_clone.path, release.tag, tmp_path / "service", answers)
     _commit(project, f"Service from {release.tag}")

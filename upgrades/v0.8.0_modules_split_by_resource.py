@@ -86,18 +86,17 @@ def migrate(package: Path) -> list[Path]:
     if previous_answers is None:
         return []
     answers = yaml.safe_load(previous_answers)
+    # The moved modules the last commit had and the update deleted.
+    deleted = {}
+    for name, destination in MOVED.items():
+        path = package / name
+        owners = _before_update(path.as_posix())
+        if owners is not None and not path.exists():
+            deleted[path] = (owners, destination)
     kept = []
     with tempfile.TemporaryDirectory() as scratch:
-        released_copy: Path | None = None
-        rendered = False
-        for name, destination in MOVED.items():
-            path = package / name
-            owners = _before_update(path.as_posix())
-            if owners is None or path.exists():
-                continue
-            if not rendered:
-                released_copy = _as_released(answers, Path(scratch) / "released")
-                rendered = True
+        released_copy = _as_released(answers, Path(scratch)) if deleted else None
+        for path, (owners, destination) in deleted.items():
             released = None
             if released_copy is not None and (released_copy / path).is_file():
                 released = (released_copy / path).read_text()
