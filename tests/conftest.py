@@ -12,6 +12,7 @@ import pytest
 from tests.docker import BASE_IMAGES
 from tests.harness import TIMINGS, Service
 from tests.postgres import POSTGRES_URL, PostgresServer
+from tests.releases import ReleaseClone, clone_with_releases
 from tests.variants import SUITE_VARIANTS, VARIANTS, Services, Variant, variant_service
 
 # Test files whose expensive fixtures (128 renders; Docker base images) one worker builds once.
@@ -30,6 +31,12 @@ def postgres() -> PostgresServer:
             pytest.fail(message)
         pytest.skip(message)
     return server
+
+
+@pytest.fixture(scope="session")
+def release_clone(tmp_path_factory: pytest.TempPathFactory) -> ReleaseClone:
+    """A clone of this repository with every release tagged, the working tree the newest."""
+    return clone_with_releases(tmp_path_factory.mktemp("releases") / "template")
 
 
 @pytest.fixture(scope="session")

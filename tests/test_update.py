@@ -5,10 +5,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from copier import run_copy, run_update
 
 from tests.harness import Service
-from tests.releases import Release, ReleaseClone, clone_with_releases, git
+from tests.releases import Release, ReleaseClone, git
+from tests.revisions import heads, merge_revisions
+from tests.updates import (
+    CONFLICT_END,
+    CONFLICT_START,
+    commit,
+    copy,
+    edit_and_commit,
+    files_with_conflicts,
+    snapshot,
+    update,
+)
 from tests.user_changes import (
     LOCAL_ENV,
     LOCAL_ENV_BEFORE_0_2,
@@ -17,76 +27,31 @@ from tests.user_changes import (
 )
 from tests.variants import BASE_VARIANTS, PACKAGE_NAME, Variant
 
-# Inline conflict markers, as Copier writes them.
-_CONFLICT_START = "<<<<<<< before updating"
-_CONFLICT_END = ">>>>>>> after updating"
-
-
-@pytest.fixture(scope="session")
-def release_clone(tmp_path_factory: pytest.TempPathFactory) -> ReleaseClone:
-    return clone_with_releases(tmp_path_factory.mktemp("releases") / "template")
-
-
-def _copy(template: Path, ref: str, destination: Path, answers: dict[str, Any]) -> Path:
-    run_copy(str(template), destination, data=answers, defaults=True, vcs_ref=ref, quiet=True)
-    return destination
-
-
-def _update(project: Path, ref: str, **options: Any) -> None:
-    run_update(
-        str(project),
-        vcs_ref=ref,
-        defaults=True,
-        overwrite=True,
-        unsafe=True,
-        quiet=True,
-        **options,
-    )
-
-
-def _commit(project: Path, message: str) -> None:
-    if not (project / ".git").exists():
-        git(project, "init", "--quiet")
-    git(project, "add", "--all")
-    git(project, "commit", "--quiet", "--allow-empty", "-m", message)
-
-
-def _snapshot(project: Path) -> dict[str, bytes]:
-    """The project's files as git sees them, minus what tools add and the template's commit."""
-    listed = git(project, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
-    files = {}
-    for name in filter(None, listed.split("\0")):
-        if name == "uv.lock" or not (project / name).is_file():
-            continue  # uv's lock file, or a file the update deleted and git still tracks
-        content = (project / name).read_bytes()
-        if name == ".copier-answers.yml":
-            lines = content.splitlines(keepends=True)
-            content = b"".join(line for line in lines if not line.startswith(b"_commit:"))
-        files[name] = content
-    return files
-
 
 def _fresh_copy_with_user_change(
-    clone: ReleaseClone, destination: Path, answers: dict[str, Any]
-) -> dict[str, bytes]:
-    fresh = _copy(clone.path, clone.current.tag, destination, answers)
-    apply_user_change(fresh, PACKAGE_NAME)
+    clone: ReleaseClone, destination: Path, answers: dict[str, Any], revision_parent: str
+) -> tuple[dict[str, bytes], list[str]]:
+    """A fresh copy of the current release with the owner's work, and its revisions' heads:
+    two if the owner's revision hangs below one the current release has."""
+    fresh = copy(clone.path, clone.current.tag, destination, answers)
+    apply_user_change(fresh, PACKAGE_NAME, revision_parent)
     git(fresh, "init", "--quiet")
-    return _snapshot(fresh)
+    return snapshot(fresh), heads(fresh)
 
 
-def _edit_and_commit(project: Path, edits: dict[Path, tuple[str, str]]) -> None:
-    """Make the owner's edits, each replacing a text in a file, and commit them."""
-    for path, (before, after) in edits.items():
-        text = path.read_text()
-        assert before in text, f"the scripted edit needs {before!r} in {path}"
-        path.write_text(text.replace(before, after, 1))
-    _commit(project, "The owner's edits")
-
-
-def _files_with_conflicts(project: Path) -> list[str]:
-    listed = git(project, "grep", "--untracked", "-l", "-e", _CONFLICT_START, check=False)
-    return listed.split()
+def _assert_equal_to_fresh_copy_and_one_head(
+    project: Path, fresh: dict[str, bytes], fresh_heads: list[str]
+) -> None:
+    """`project` is the fresh copy, but for the revision that joins the heads the fresh copy
+    has: none when it has one, and one that merges exactly them when it has two."""
+    merges = merge_revisions(project)
+    expected = [tuple(fresh_heads)] if len(fresh_heads) > 1 else []
+    assert list(merges.values()) == expected
+    files = snapshot(project)
+    for path in merges:
+        del files[path]
+    assert files == fresh
+    assert len(heads(project)) == 1
 
 
 def _update_owners_service(
@@ -94,18 +59,19 @@ def _update_owners_service(
 ) -> Path:
     """A service from `release` with the owner's work and `.env`, updated to the working tree:
     without conflicts, the owner's work intact, and otherwise equal to a fresh copy."""
-    project = _copy(clone.path, release.tag, tmp_path / "service", answers)
+    project = copy(clone.path, release.tag, tmp_path / "service", answers)
     (project / ".env").write_text(env)
-    _commit(project, f"Service from {release.tag}")
-    apply_user_change(project, PACKAGE_NAME)
-    _commit(project, "The owner's work")
+    commit(project, f"Service from {release.tag}")
+    (parent,) = heads(project)
+    apply_user_change(project, PACKAGE_NAME, parent)
+    commit(project, "The owner's work")
 
-    _update(project, clone.current.tag)
+    update(project, clone.current.tag)
 
-    assert _files_with_conflicts(project) == []
-    assert_user_change_intact(project, PACKAGE_NAME)
-    fresh = _fresh_copy_with_user_change(clone, tmp_path / "fresh", answers)
-    assert _snapshot(project) == fresh
+    assert files_with_conflicts(project) == []
+    assert_user_change_intact(project, PACKAGE_NAME, parent)
+    fresh, fresh_heads = _fresh_copy_with_user_change(clone, tmp_path / "fresh", answers, parent)
+    _assert_equal_to_fresh_copy_and_one_head(project, fresh, fresh_heads)
     return project
 
 
@@ -120,13 +86,11 @@ def test_update_from_previous_release_keeps_the_owners_work(
         release_clone, release_clone.previous, tmp_path, variant.answers, LOCAL_ENV
     )
 
-    assert (
-        f"_commit: {release_clone.current.tag}\n" in (project / ".copier-answers.yml").read_text()
-    )
+    assert f"commit: {release_clone.current.tag}\n" in (project / ".copier-answers.yml").read_text()
     assert (project / ".env").read_text() == LOCAL_ENV
 
-    _commit(project, f"Update to {release_clone.current.tag}")
-    _update(project, release_clone.current.tag)
+    commit(project, f"Update to {release_clone.current.tag}")
+    update(project, release_clone.current.tag)
     assert git(project, "status", "--porcelain") == "", "a second update changed files"
 
     service = Service(f"{variant.id} (updated)", project, PACKAGE_NAME, database_env(variant))
@@ -152,27 +116,30 @@ def test_changing_answers_rerenders_the_service(
     database_env: Callable[[Variant], dict[str, str]],
 ) -> None:
     answers = Variant("sqlite", "orm").answers
-    project = _copy(release_clone.path, release_clone.current.tag, tmp_path / "service", answers)
-    _commit(project, "Service")
-    apply_user_change(project, PACKAGE_NAME)
-    _commit(project, "The owner's work")
+    project = copy(release_clone.path, release_clone.current.tag, tmp_path / "service", answers)
+    commit(project, "Service")
+    (parent,) = heads(project)
+    apply_user_change(project, PACKAGE_NAME, parent)
+    commit(project, "The owner's work")
 
     for step, change in enumerate(
         [{"database": "postgresql"}, {"data_access": "core"}, {"data_access": "orm"}]
     ):
         answers.update(change)
-        _update(project, release_clone.current.tag, data=change)
+        update(project, release_clone.current.tag, data=change)
 
-        assert _files_with_conflicts(project) == [], change
-        assert_user_change_intact(project, PACKAGE_NAME)
-        fresh = _fresh_copy_with_user_change(release_clone, tmp_path / f"fresh-{step}", answers)
-        assert _snapshot(project) == fresh, change
+        assert files_with_conflicts(project) == [], change
+        assert_user_change_intact(project, PACKAGE_NAME, parent)
+        fresh, _ = _fresh_copy_with_user_change(
+            release_clone, tmp_path / f"fresh-{step}", answers, parent
+        )
+        assert snapshot(project) == fresh, change
         variant = Variant(answers["database"], answers["data_access"])
         service = Service(f"answers changed to {variant.id}", project, PACKAGE_NAME)
         service.env.update(database_env(variant))
         service.sync()
         service.check()
-        _commit(project, f"Change {change}")
+        commit(project, f"Change {change}")
 
 
 def test_turning_auth_on_later_migrates_a_database_already_in_use(
@@ -181,14 +148,14 @@ def test_turning_auth_on_later_migrates_a_database_already_in_use(
     """The chain of migrations is one for every answer: a database migrated by a service of
     the previous release without `auth` takes the current release's migrations, `auth` on."""
     answers = Variant("sqlite", "orm").answers
-    project = _copy(release_clone.path, release_clone.previous.tag, tmp_path / "service", answers)
+    project = copy(release_clone.path, release_clone.previous.tag, tmp_path / "service", answers)
     service = Service("auth turned on later", project, PACKAGE_NAME)
     service.sync()
     service.run("alembic", "upgrade", "head")
     applied_before = service.run("alembic", "current")
-    _commit(project, "Service, its database migrated")
+    commit(project, "Service, its database migrated")
 
-    _update(project, release_clone.current.tag, data={"features": ["auth"]})
+    update(project, release_clone.current.tag, data={"features": ["auth"]})
     service.sync()
     service.run("alembic", "upgrade", "head")
 
@@ -204,29 +171,29 @@ def test_conflicting_edits_are_marked_and_refused_by_pre_commit(
 ) -> None:
     template = tmp_path / "template"
     git(tmp_path, "clone", "--quiet", "--no-local", str(release_clone.path), str(template))
-    project = _copy(template, release_clone.current.tag, tmp_path / "service", {})
-    _commit(project, "Service")
+    project = copy(template, release_clone.current.tag, tmp_path / "service", {})
+    commit(project, "Service")
     readme = project / "README.md"
     readme.write_text(readme.read_text().replace("# My Service\n", "# My Service, by us\n", 1))
-    _commit(project, "The owner's title")
+    commit(project, "The owner's title")
     readme_template = template / "template" / "README.md.jinja"
     readme_template.write_text(
         readme_template.read_text().replace("# {{ project_name }}\n", "# The {{ project_name }}\n")
     )
-    _commit(template, "Template changes the title")
+    commit(template, "Template changes the title")
     next_tag = f"v{release_clone.current.version}.post1"
     git(template, "tag", next_tag)
 
-    _update(project, next_tag)
+    update(project, next_tag)
 
     text = readme.read_text()
-    assert _CONFLICT_START in text
-    assert _CONFLICT_END in text
+    assert CONFLICT_START in text
+    assert CONFLICT_END in text
     assert "# My Service, by us\n" in text
     assert "# The My Service\n" in text
     # git itself lists the file as unmerged, so it cannot be committed by accident either.
     assert "UU README.md" in git(project, "status", "--porcelain").splitlines()
-    assert _files_with_conflicts(project) == ["README.md"]
+    assert files_with_conflicts(project) == ["README.md"]
     service = Service("conflict", project, "my_service")
     service.sync()
     refused = service.run_failing("pre-commit", "run", "--files", "README.md")
@@ -242,8 +209,8 @@ def test_edits_to_code_that_0_7_0_moved_are_kept_and_marked(
     to resolve, in the file it was made in: never lost silently."""
     (release,) = [release for release in release_clone.released if str(release.version) == "0.6.0"]
     answers = Variant("postgresql", "core", features=("auth",)).answers
-    project = _copy(release_clone.path, release.tag, tmp_path / "service", answers)
-    _commit(project, f"Service from {release.tag}")
+    project = copy(release_clone.path, release.tag, tmp_path / "service", answers)
+    commit(project, f"Service from {release.tag}")
     package = project / "src" / PACKAGE_NAME
     edits = {
         package / "settings.py": (
@@ -255,15 +222,15 @@ def test_edits_to_code_that_0_7_0_moved_are_kept_and_marked(
             '"a note is its author\'s alone to change"',
         ),
     }
-    _edit_and_commit(project, edits)
+    edit_and_commit(project, edits)
 
-    _update(project, release_clone.current.tag)
+    update(project, release_clone.current.tag)
 
     for path, (_, after) in edits.items():
         text = path.read_text()
         assert after in text, path
-        assert _CONFLICT_START in text, path
-        assert _CONFLICT_END in text, path
+        assert CONFLICT_START in text, path
+        assert CONFLICT_END in text, path
     # What moved is in its new place, as the current release has it.
     assert "class DatabaseSettings(" in (package / "database_settings.py").read_text()
     assert "def _only_the_author(" in (package / "access.py").read_text()
@@ -277,8 +244,8 @@ def test_edits_to_modules_that_0_8_0_split_are_kept_as_conflicts(
     conflict that git lists, and lets the unedited ones go."""
     (release,) = [release for release in release_clone.released if str(release.version) == "0.7.2"]
     answers = Variant("sqlite", "orm", features=("auth",)).answers
-    project = _copy(release_clone.path, release.tag, tmp_path / "service", answers)
-    _commit(project, f"Service from {release.tag}")
+    project = copy(release_clone.path, release.tag, tmp_path / "service", answers)
+    commit(project, f"Service from {release.tag}")
     package = project / "src" / PACKAGE_NAME
     edits = {
         package / "schemas.py": (
@@ -290,15 +257,15 @@ def test_edits_to_modules_that_0_8_0_split_are_kept_as_conflicts(
             '"""Delete a user, and with them, by the foreign key, their notes."""',
         ),
     }
-    _edit_and_commit(project, edits)
+    edit_and_commit(project, edits)
 
-    _update(project, release_clone.current.tag)
+    update(project, release_clone.current.tag)
 
     for path, (_, after) in edits.items():
         text = path.read_text()
-        assert text.startswith(_CONFLICT_START), path
+        assert text.startswith(CONFLICT_START), path
         assert after in text, path
-        assert _CONFLICT_END in text, path
+        assert CONFLICT_END in text, path
         assert f"its contents are now in {path.stem}/users.py" in text, path
     unmerged = git(project, "diff", "--name-only", "--diff-filter=U").split()
     assert sorted(unmerged) == [f"src/{PACKAGE_NAME}/schemas.py", f"src/{PACKAGE_NAME}/stores.py"]

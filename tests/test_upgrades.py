@@ -1,5 +1,6 @@
 """The scripts that `_migrations` runs during `copier update`, and the release bookkeeping."""
 
+import ast
 import importlib.util
 import re
 import subprocess
@@ -13,7 +14,7 @@ import yaml
 from packaging.version import Version
 
 from tests.harness import TEMPLATE_ROOT
-from tests.releases import check_changelog, read_changelog, release_commit
+from tests.releases import check_changelog, git, read_changelog, release_commit
 
 
 def _load(script: str) -> ModuleType:
@@ -40,7 +41,9 @@ def test_every_migration_script_exists_and_is_versioned() -> None:
     for step in migrations:
         script = Path(step["command"][1].replace("{{ _copier_conf.src_path }}/", ""))
         assert (TEMPLATE_ROOT / script).is_file(), script
-        assert script.name.startswith(step["version"] + "_"), script
+        # A step for one release is named after it; one for every update says so.
+        prefix = step["version"] + "_" if "version" in step else "every_update_"
+        assert script.name.startswith(prefix), script
 
 
 def test_timeout_settings_are_renamed_in_env(tmp_path: Path) -> None:
@@ -94,6 +97,40 @@ def test_every_past_release_is_found_in_history() -> None:
     for release in releases:
         if release.released:
             assert release_commit(TEMPLATE_ROOT, release.version)
+
+
+_VERSIONS = "template/migrations/versions"
+
+
+def _revision_code(source: str) -> str:
+    """What a revision does: its module less the docstring and comments, prose that may be
+    reworded."""
+    module = ast.parse(source)
+    if module.body and isinstance(module.body[0], ast.Expr):
+        module.body = module.body[1:]
+    return ast.dump(module)
+
+
+def test_no_released_revision_is_edited_or_removed() -> None:
+    """A revision may have been applied to a database once released: every later release has
+    it, doing the same, under the same name (less the answer a file name was once rendered
+    on)."""
+    current = {
+        path.name: _revision_code(path.read_text())
+        for path in (TEMPLATE_ROOT / _VERSIONS).glob("*.py")
+    }
+    releases = read_changelog((TEMPLATE_ROOT / "CHANGELOG.md").read_text())
+
+    for release in (release for release in releases if release.released):
+        commit = release_commit(TEMPLATE_ROOT, release.version)
+        listed = git(TEMPLATE_ROOT, "ls-tree", "--name-only", f"{commit}:{_VERSIONS}")
+        for name in listed.splitlines():
+            rendered = re.sub(r"\{%.*?%\}", "", name)
+            assert rendered in current, f"{release.tag} has {rendered}; it is gone"
+            source = git(TEMPLATE_ROOT, "show", f"{commit}:{_VERSIONS}/{name}")
+            assert _revision_code(source) == current[rendered], (
+                f"{rendered} changed since {release.tag}"
+            )
 
 
 def test_an_unknown_release_is_an_error() -> None:

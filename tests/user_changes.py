@@ -1,4 +1,5 @@
-"""What a service's owner typically does after `copier copy`: edit, add a module and a test."""
+"""What a service's owner typically does after `copier copy`: edit, add a module and a test,
+write a revision of their own."""
 
 from pathlib import Path
 
@@ -25,6 +26,40 @@ async def test_echo_returns_the_word(client: AsyncClient) -> None:
     assert response.json() == {"word": "hello"}
 """
 
+# The owner's data migration, on the revision that was the head when they wrote it. Its id
+# is of Alembic's kind (`alembic revision` makes one up), not of the template's numbering.
+OWNER_REVISION = "c0ffee5eed01"
+OWNER_REVISION_FILE = f"migrations/versions/{OWNER_REVISION}_store_emails_in_lower_case.py"
+
+
+def owner_revision(parent: str) -> str:
+    return f'''"""Store emails in lower case, as the sign-up form now does.
+
+Revision ID: {OWNER_REVISION}
+Revises: {parent}
+Create Date: 2026-12-01 09:00:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "{OWNER_REVISION}"
+down_revision: str | Sequence[str] | None = "{parent}"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.execute("UPDATE users SET email = lower(email)")
+
+
+def downgrade() -> None:
+    # How each email was spelt before is gone: nothing to undo.
+    pass
+'''
+
+
 # The owner's local settings (not in git, not managed by Copier) as written before 0.2.0, and
 # as the update's migration to 0.2.0 leaves them; later releases keep them as they are.
 LOCAL_ENV_BEFORE_0_2 = "# my settings\nDATABASE_STATEMENT_TIMEOUT=7\nexport READINESS_TIMEOUT = 3\n"
@@ -39,8 +74,10 @@ def _insert_after(path: Path, anchor: str, addition: str) -> None:
     path.write_text(text.replace(anchor, anchor + addition, 1))
 
 
-def apply_user_change(project: Path, package: str) -> None:
-    """Register a new router in the generated main.py, and add the router and its test."""
+def apply_user_change(project: Path, package: str, revision_parent: str) -> None:
+    """Register a new router in the generated main.py, add the router and its test, and a
+    data migration on `revision_parent`, the head of the service's revisions."""
+    (project / OWNER_REVISION_FILE).write_text(owner_revision(revision_parent))
     package_dir = project / "src" / package
     (package_dir / "routers" / "echo.py").write_text(ECHO_ROUTER)
     (project / "tests" / "test_echo.py").write_text(ECHO_TEST)
@@ -51,10 +88,36 @@ def apply_user_change(project: Path, package: str) -> None:
     )
 
 
-def assert_user_change_intact(project: Path, package: str) -> None:
+def assert_user_change_intact(project: Path, package: str, revision_parent: str) -> None:
+    assert (project / OWNER_REVISION_FILE).read_text() == owner_revision(revision_parent)
     package_dir = project / "src" / package
     assert (package_dir / "routers" / "echo.py").read_text() == ECHO_ROUTER
     assert (project / "tests" / "test_echo.py").read_text() == ECHO_TEST
     main = (package_dir / "main.py").read_text()
     assert "    echo,\n" in main
     assert "    app.include_router(echo.router)\n" in main
+
+
+# The owner's schema change: a column of their own on users, in the model or the table.
+_NICKNAME_EDITS = {
+    "orm": (
+        "models/users.py",
+        "    password_hash: Mapped[str | None] = mapped_column(String(PASSWORD_HASH_MAX_LENGTH))\n",
+        "    # What the user goes by in the team, if not their name.\n"
+        "    nickname: Mapped[str | None] = mapped_column(String(40))\n",
+    ),
+    "core": (
+        "tables/users.py",
+        '    Column("password_hash", String(PASSWORD_HASH_MAX_LENGTH), nullable=True),\n',
+        "    # What the user goes by in the team, if not their name.\n"
+        '    Column("nickname", String(40), nullable=True),\n',
+    ),
+}
+
+
+def add_nickname_column(project: Path, package: str, data_access: str) -> Path:
+    """Give users a `nickname` column in the model or table; return the file edited."""
+    module, anchor, addition = _NICKNAME_EDITS[data_access]
+    path = project / "src" / package / module
+    _insert_after(path, anchor, addition)
+    return path

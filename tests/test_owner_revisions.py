@@ -1,0 +1,179 @@
+"""The owner's own Alembic revisions through `copier update`, on a database with rows: one head
+after the update, the owner's revisions as they wrote them, every row kept."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.harness import Service, assert_suite_passed
+from tests.releases import ReleaseClone, git
+from tests.revisions import OwnerDatabase, heads, merge_revisions
+from tests.updates import commit, copy, files_with_conflicts, update
+from tests.user_changes import (
+    OWNER_REVISION,
+    OWNER_REVISION_FILE,
+    add_nickname_column,
+    owner_revision,
+)
+from tests.variants import PACKAGE_NAME, Variant
+
+_SEED = (
+    "INSERT INTO users (name, email) VALUES ('Ada', 'Ada@Example.com'), "
+    "('Grace', 'grace@example.com')",
+    "INSERT INTO notes (title, description, author_id) VALUES "
+    "('  Engines  ', 'on the analytical engine', 1), ('Compilers', 'A-0', 2)",
+)
+_USERS = "SELECT id, name, email FROM users ORDER BY id"
+_NOTES = "SELECT id, title, description, author_id FROM notes ORDER BY id"
+
+# What a later release of the template adds: a revision of its own on its previous head.
+_TEMPLATE_REVISION_FILE = "template/migrations/versions/0004_note_titles_trimmed.py"
+_TEMPLATE_REVISION = '''"""Trim the spaces around note titles.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-01 00:00:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | Sequence[str] | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.execute("UPDATE notes SET title = trim(title)")
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def _service_with_rows(
+    template: Path, tag: str, tmp_path: Path, variant: Variant, env: dict[str, str]
+) -> tuple[Service, OwnerDatabase]:
+    """A service copied from `tag`, its database migrated and holding users and notes."""
+    project = copy(template, tag, tmp_path / "service", variant.answers)
+    service = Service(f"{variant.id} from {tag}", project, PACKAGE_NAME, env)
+    service.sync()
+    service.run("alembic", "upgrade", "head")
+    database = OwnerDatabase(project, PACKAGE_NAME, env)
+    database.execute(*_SEED)
+    commit(project, f"Service from {tag}")
+    return service, database
+
+
+def _assert_migrates_to_one_head_keeping(
+    service: Service, database: OwnerDatabase, owner_files: dict[Path, str]
+) -> list[tuple[object, ...]]:
+    """After the update: no conflict, the owner's files as they were, one head, which
+    `alembic upgrade head` reaches without losing a row. Returns the notes after it."""
+    project = service.path
+    assert files_with_conflicts(project) == []
+    for path, text in owner_files.items():
+        assert path.read_text() == text, path
+    assert len(service.run("alembic", "heads").splitlines()) == 1
+    users = database.rows(_USERS)
+
+    service.sync()
+    service.run("alembic", "upgrade", "head")
+
+    assert database.rows(_USERS) == users
+    assert OWNER_REVISION in service.run("alembic", "history")
+    (head,) = heads(project)
+    assert f"{head} (head)" in service.run("alembic", "current")
+    service.run("alembic", "check")
+    return database.rows(_NOTES)
+
+
+@pytest.mark.parametrize(
+    "variant", [Variant("sqlite", "orm"), Variant("postgresql", "core")], ids=lambda v: v.id
+)
+def test_an_update_across_0_6_0_joins_its_revisions_to_the_owners(
+    variant: Variant,
+    release_clone: ReleaseClone,
+    tmp_path: Path,
+    database_env: Callable[[Variant], dict[str, str]],
+) -> None:
+    """0.6.0 added two revisions on 0001, where a 0.5.0 owner had added their own: the update
+    joins them, and the database the owner's revision ran on takes 0.6.0's after it."""
+    (release,) = [release for release in release_clone.released if str(release.version) == "0.5.0"]
+    service, database = _service_with_rows(
+        release_clone.path, release.tag, tmp_path, variant, database_env(variant)
+    )
+    project = service.path
+    (parent,) = heads(project)
+    owner_file = project / OWNER_REVISION_FILE
+    owner_file.write_text(owner_revision(parent))
+    service.run("alembic", "upgrade", "head")
+    assert database.rows(_USERS)[0][2] == "ada@example.com"
+    notes = database.rows(_NOTES)
+    commit(project, "The owner's data migration")
+
+    update(project, release_clone.current.tag)
+
+    (merge,) = merge_revisions(project).values()
+    assert OWNER_REVISION in merge
+    assert (
+        _assert_migrates_to_one_head_keeping(
+            service, database, {owner_file: owner_revision(parent)}
+        )
+        == notes
+    )
+    assert_suite_passed(service.run("pytest", "-q", "-p", "no:cacheprovider"))
+
+
+@pytest.mark.parametrize(
+    "variant", [Variant("sqlite", "core"), Variant("postgresql", "orm")], ids=lambda v: v.id
+)
+def test_a_release_with_a_revision_joins_it_to_the_owners_schema_change(
+    variant: Variant,
+    release_clone: ReleaseClone,
+    tmp_path: Path,
+    database_env: Callable[[Variant], dict[str, str]],
+) -> None:
+    """Every later release that adds a revision: the owner changed the schema (a model edit
+    and an autogenerated revision) and wrote a data migration on top; the release's revision
+    hangs on the template's previous head. After the update, one head; on the owner's
+    database the release's revision runs after theirs; a second update changes nothing."""
+    template = tmp_path / "template"
+    git(tmp_path, "clone", "--quiet", "--no-local", str(release_clone.path), str(template))
+    (template / _TEMPLATE_REVISION_FILE).write_text(_TEMPLATE_REVISION)
+    commit(template, "Template adds a revision")
+    next_tag = f"v{release_clone.current.version}.post1"
+    git(template, "tag", next_tag)
+
+    service, database = _service_with_rows(
+        template, release_clone.current.tag, tmp_path, variant, database_env(variant)
+    )
+    project = service.path
+    model = add_nickname_column(project, PACKAGE_NAME, variant.data_access)
+    service.run("alembic", "revision", "--autogenerate", "-m", "Give users a nickname")
+    (nickname_revision,) = heads(project)
+    owner_file = project / OWNER_REVISION_FILE
+    owner_file.write_text(owner_revision(nickname_revision))
+    service.run("alembic", "upgrade", "head")
+    database.execute("UPDATE users SET nickname = 'Countess' WHERE id = 1")
+    owner_files = {
+        path: path.read_text()
+        for path in [model, owner_file, *project.glob(f"migrations/versions/{nickname_revision}_*")]
+    }
+    assert len(owner_files) == 3
+    commit(project, "The owner's schema change and data migration")
+
+    update(project, next_tag)
+
+    assert list(merge_revisions(project).values()) == [tuple(sorted(("0004", OWNER_REVISION)))]
+    notes = _assert_migrates_to_one_head_keeping(service, database, owner_files)
+    assert [note[1] for note in notes] == ["Engines", "Compilers"]
+    assert database.rows("SELECT nickname FROM users ORDER BY id") == [("Countess",), (None,)]
+    service.check()
+    commit(project, f"Update to {next_tag}")
+    update(project, next_tag)
+    assert git(project, "status", "--porcelain") == "", "a second update changed files"
