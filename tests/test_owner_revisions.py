@@ -1,15 +1,17 @@
 """The owner's own Alembic revisions through `copier update`, on a database with rows: one head
 after the update, the owner's revisions as they wrote them, every row kept."""
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.harness import Service, assert_suite_passed
+from tests.harness import TEMPLATE_ROOT, Service, assert_suite_passed, command_env
 from tests.releases import ReleaseClone, git
 from tests.revisions import OwnerDatabase, heads, merge_revisions
-from tests.updates import commit, copy, files_with_conflicts, update
+from tests.updates import CONFLICT_START, commit, copy, files_with_conflicts, update
 from tests.user_changes import (
     OWNER_REVISION,
     OWNER_REVISION_FILE,
@@ -177,3 +179,31 @@ def test_a_release_with_a_revision_joins_it_to_the_owners_schema_change(
     commit(project, f"Update to {next_tag}")
     update(project, next_tag)
     assert git(project, "status", "--porcelain") == "", "a second update changed files"
+
+
+def test_revisions_left_in_conflict_are_reported_not_merged(
+    release_clone: ReleaseClone, tmp_path: Path
+) -> None:
+    """The step cannot read revisions that hold conflict markers: it says so and what to run
+    once they are resolved, and leaves the update as it is."""
+    project = copy(release_clone.path, release_clone.current.tag, tmp_path / "service", {})
+    (parent,) = heads(project)
+    owner_file = project / OWNER_REVISION_FILE
+    owner_file.write_text(f"{CONFLICT_START}\n{owner_revision(parent)}")
+    before = sorted(project.glob("migrations/versions/*"))
+
+    result = subprocess.run(
+        [sys.executable, str(TEMPLATE_ROOT / "upgrades" / "every_update_one_alembic_head.py"), "9"],
+        cwd=project,
+        env=command_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Alembic heads not checked: `alembic heads` failed: SyntaxError" in result.stderr
+    assert "run `uv run alembic heads`; if it lists more than one, `uv run alembic merge heads" in (
+        result.stderr
+    )
+    assert sorted(project.glob("migrations/versions/*")) == before

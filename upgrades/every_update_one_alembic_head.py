@@ -21,7 +21,7 @@ import sys
 
 _BY_HAND = (
     "Once the update's conflicts are resolved, run `uv run alembic heads`; if it lists more "
-    'than one, `uv run alembic merge heads -m "Merge the template\'s revisions"` joins them.'
+    'than one, `uv run alembic merge heads -m "Merge heads"` joins them.'
 )
 
 
@@ -37,6 +37,13 @@ def _alembic(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _first_error(output: str) -> str:
+    """The line that says what went wrong: uv's or Python's error, else the last line."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()] or ["(no output)"]
+    errors = [line for line in lines if line.lower().startswith(("error", "failed"))]
+    return errors[0] if errors else lines[-1]
+
+
 def _warn(reason: str) -> None:
     print(f"Alembic heads not checked: {reason}\n{_BY_HAND}", file=sys.stderr)
 
@@ -48,8 +55,7 @@ def main(version: str) -> int:
         _warn("uv is not on PATH.")
         return 0
     if listed.returncode != 0:
-        last_line = (listed.stderr.strip().splitlines() or ["(no output)"])[-1]
-        _warn(f"`alembic heads` failed: {last_line}")
+        _warn(f"`alembic heads` failed: {_first_error(listed.stderr)}")
         return 0
     heads = [line.split()[0] for line in listed.stdout.splitlines() if line.strip()]
     if len(heads) < 2:
