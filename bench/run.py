@@ -6,8 +6,10 @@
 Renders the PostgreSQL ORM and Core services (and Core with `auth` + `observability`, Core with
 two workers, the SQLite default), migrates fresh databases with their own migrations, seeds
 1,000 users and 10,000 notes, and measures three routes on each app in interleaved rounds, a
-fresh server per round and a discarded warm-up first. Prints a table per route and writes the
-raw results as JSON. See the README's "Performance" section.
+fresh server per round and a discarded warm-up first. Beside them, the same services as the
+previous release rendered them (`--against`), and a generated resource with a reference, an
+embed and a search (the books of tests/specs/library.yml). Prints a table per route and
+writes the raw results as JSON. See the README's "Performance" section.
 """
 
 import argparse
@@ -33,14 +35,21 @@ from typing import Any
 
 import asyncpg
 import httpx
+import yaml
+from copier import run_copy
+from packaging.version import Version
 
-from tests.harness import UV, command_env, free_port, render
+from tests.harness import TEMPLATE_ROOT, UV, command_env, free_port, render
+from tests.releases import read_changelog, release_commit
 
 BENCH = Path(__file__).resolve().parent
 APPS = BENCH / "apps"
 ROUTE_SCRIPT = BENCH / "wrk" / "route.lua"
 PACKAGE = "bench_service"
 USERS, NOTES, DEEP_NOTES = 1_000, 10_000, 1_000_000
+# The generated resource measured: books, each by one of the authors, their name embedded.
+AUTHORS, BOOKS = 1_000, 10_000
+LIBRARY = yaml.safe_load((TEMPLATE_ROOT / "tests" / "specs" / "library.yml").read_text())
 DEEP_OFFSET = DEEP_NOTES - 50
 # Searches over the DEEP_NOTES notes, whose descriptions read "Seeded note number <i>": one
 # that one note matches, and one that every note does. Fewer connections: without an index,
@@ -56,6 +65,14 @@ ROUTES = [
     ("GET /notes?limit=50", "list", "/notes?limit=50"),
     ("POST /notes", "post", ""),
 ]
+BOOK_ROUTES = [
+    ("GET /books/{id}", "get", ""),
+    ("GET /books?limit=50", "list", "/books?limit=50"),
+    ("POST /books", "post", ""),
+    ("search, 1 book matches", "list", "/books?limit=50&q=number%207777"),
+]
+# How many rows each resource is seeded with; a POST run's are deleted after it.
+SEEDED = {"notes": NOTES, "books": BOOKS}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -70,6 +87,7 @@ class App:
     module: str = f"{PACKAGE}.main:app"  # a rendered service's app, or a file in bench/apps
     workers: int = 1
     auth: bool = False
+    resource: str = "notes"  # what its routes read and write
 
 
 @dataclass
@@ -100,7 +118,50 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "pagination": "cursor",
     },
     "sqlite-orm": {"database": "sqlite", "data_access": "orm"},
+    "postgresql-core-library": {
+        "database": "postgresql",
+        "data_access": "core",
+        "resources": LIBRARY,
+    },
+    "postgresql-orm-library": {
+        "database": "postgresql",
+        "data_access": "orm",
+        "resources": LIBRARY,
+    },
 }
+
+
+def previous_release() -> str:
+    """The newest release the CHANGELOG dates: what the services are compared with."""
+    releases = read_changelog((TEMPLATE_ROOT / "CHANGELOG.md").read_text())
+    return str(next(release.version for release in releases if release.released))
+
+
+def against_apps(version: str) -> list[App]:
+    """The PostgreSQL Core and ORM services as `version` rendered them, on the same database."""
+    return [
+        App(f"{name} {version}", "postgresql", "bench_plain", f"{name}@{version}")
+        for name in ("postgresql-core", "postgresql-orm")
+    ]
+
+
+def book_apps() -> list[App]:
+    return [
+        App(
+            "postgresql-core (books)",
+            "books",
+            "bench_books",
+            "postgresql-core-library",
+            resource="books",
+        ),
+        App(
+            "postgresql-orm (books)",
+            "books",
+            "bench_books",
+            "postgresql-orm-library",
+            resource="books",
+        ),
+    ]
 
 
 def postgres_apps() -> list[App]:
@@ -151,6 +212,8 @@ def search_apps() -> list[App]:
 def routes_of(app: App) -> list[tuple[str, str, str]]:
     if app.group == "depth":
         return depth_routes(app)
+    if app.resource == "books":
+        return BOOK_ROUTES
     return SEARCH_ROUTES if app.group == "search" else ROUTES
 
 
@@ -195,7 +258,16 @@ def render_services(work: Path, names: set[str]) -> dict[str, Path]:
         # Rendered afresh: the benchmark measures the template as it is now.
         print(f"rendering {name}", flush=True)
         shutil.rmtree(path, ignore_errors=True)
-        render(path, project_name="Bench Service", **VARIANTS[name])
+        variant, _, version = name.partition("@")
+        if version:
+            # As that release rendered it: from the commit that dates it in the CHANGELOG.
+            commit = release_commit(TEMPLATE_ROOT, Version(version))
+            answers = {"project_name": "Bench Service", **VARIANTS[variant]}
+            run_copy(
+                str(TEMPLATE_ROOT), path, data=answers, defaults=True, vcs_ref=commit, quiet=True
+            )
+        else:
+            render(path, project_name="Bench Service", **VARIANTS[name])
         subprocess.run([UV, "sync", "--quiet", "--no-dev"], cwd=path, env=command_env(), check=True)
         services[name] = path
     return services
@@ -239,6 +311,28 @@ async def _seed_postgres(server: str, database: str, notes: int) -> None:
         await connection.close()
 
 
+async def _seed_books(server: str, database: str) -> None:
+    connection = await asyncpg.connect(dsn(server, database))
+    try:
+        await connection.execute(
+            "INSERT INTO authors (name, created_at, updated_at) "
+            "SELECT 'Author ' || i, now(), now() FROM generate_series(1, $1) AS i",
+            AUTHORS,
+        )
+        await connection.execute(
+            "INSERT INTO books (title, isbn, price, format, in_print, summary, author_id,"
+            " created_at, updated_at) "
+            "SELECT 'Book ' || i, lpad(i::text, 13, '0'), 9.99, 'paperback', true,"
+            " 'Seeded book number ' || i, 1 + i % $2, now(), now() "
+            "FROM generate_series(1, $1) AS i",
+            BOOKS,
+            AUTHORS,
+        )
+        await connection.execute("VACUUM ANALYZE")
+    finally:
+        await connection.close()
+
+
 def migrate(service: Path, url: str, revision: str = "head") -> None:
     subprocess.run(
         [UV, "run", "--no-sync", "alembic", "upgrade", revision],
@@ -257,13 +351,17 @@ def prepare_postgres(server: str, services: dict[str, Path], databases: set[str]
         "bench_depth": ("postgresql-core", DEEP_NOTES, "head"),
         # The schema before 0003 added the trigram indexes that searches use.
         "bench_search_unindexed": ("postgresql-core", DEEP_NOTES, "0002"),
+        "bench_books": ("postgresql-core-library", 0, "head"),
     }
     for database in sorted(databases):
         migrated_by, notes, revision = plan[database]
         print(f"migrating and seeding {database} ({notes:,} notes)", flush=True)
         asyncio.run(_recreate(server, database))
         migrate(services[migrated_by], database_url(server, database), revision)
-        asyncio.run(_seed_postgres(server, database, notes))
+        if database == "bench_books":
+            asyncio.run(_seed_books(server, database))
+        else:
+            asyncio.run(_seed_postgres(server, database, notes))
 
 
 def prepare_sqlite(work: Path, service: Path) -> Path:
@@ -397,7 +495,7 @@ def server(
             if process.poll() is not None:
                 sys.exit(f"{app.name} exited with {process.returncode}; see {log}")
             try:
-                if httpx.get(f"{base}/notes?limit=1", timeout=2).status_code == 200:
+                if httpx.get(f"{base}/{app.resource}?limit=1", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
@@ -430,9 +528,17 @@ def bearer_token(base: str) -> str:
 
 
 def wrk(
-    wrk_bin: str, base: str, mode: str, path: str, seconds: float, connections: int, token: str
+    wrk_bin: str,
+    base: str,
+    mode: str,
+    path: str,
+    seconds: float,
+    connections: int,
+    token: str,
+    resource: str = "notes",
 ) -> dict[str, Any]:
-    largest = {"get": NOTES, "post": USERS}.get(mode, 1)
+    referred = {"notes": USERS, "books": AUTHORS}[resource]
+    largest = {"get": SEEDED[resource], "post": referred}.get(mode, 1)
     result = subprocess.run(
         [
             wrk_bin,
@@ -452,6 +558,9 @@ def wrk(
             str(largest),
             token,
             path,
+            resource,
+            # Unique to this run, for the values it writes that must be (a book's isbn).
+            str(time.time_ns() // 1000 % 1_000_000),
         ],
         capture_output=True,
         text=True,
@@ -469,14 +578,16 @@ def check_routes(
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     for _, mode, path in routes:
         if mode == "post":
-            body = {"title": "Check", "description": "before load"}
-            if not token:
+            body: dict[str, Any] = {"title": "Check", "description": "before load"}
+            if app.resource == "books":
+                body = {"title": "Check", "isbn": "check", "price": "1.00", "author_id": 1}
+            elif not token:
                 body["author_id"] = 1
-            response = httpx.post(f"{base}/notes", json=body, headers=headers, timeout=30)
+            response = httpx.post(f"{base}/{app.resource}", json=body, headers=headers, timeout=30)
             assert response.status_code == 201, (app.name, response.text)
             assert response.json()["title"] == "Check", (app.name, response.text)
             continue
-        response = httpx.get(f"{base}{path or '/notes/1'}", timeout=120)
+        response = httpx.get(f"{base}{path or f'/{app.resource}/1'}", timeout=120)
         assert response.status_code == 200, (app.name, response.text[:300])
         answer = response.json() if mode == "get" else response.json()["items"]
         if mode == "list" and "q=" not in path:
@@ -491,16 +602,17 @@ def check_routes(
 
 
 def trim_notes(app: App, server_url: str, work: Path) -> None:
-    """Delete the notes a POST run added, so every run reads the same data."""
+    """Delete the rows a POST run added, so every run reads the same data."""
+    table, seeded = app.resource, SEEDED[app.resource]
     if app.group == "sqlite":
         with sqlite3.connect(work / "bench_sqlite.db") as db:
-            db.execute("DELETE FROM notes WHERE id > ?", (NOTES,))
+            db.execute(f"DELETE FROM {table} WHERE id > ?", (seeded,))
         return
 
     async def trim() -> None:
         connection = await asyncpg.connect(dsn(server_url, app.database))
         try:
-            await connection.execute("DELETE FROM notes WHERE id > $1", NOTES)
+            await connection.execute(f"DELETE FROM {table} WHERE id > $1", seeded)
         finally:
             await connection.close()
 
@@ -539,7 +651,7 @@ def measure_app(
         database = None if app.group == "sqlite" else app.database
         connections = SEARCH_CONNECTIONS if app.group == "search" else options.connections
         for _, mode, path in routes:
-            wrk(context["wrk"], base, mode, path, options.warmup, connections, token)
+            wrk(context["wrk"], base, mode, path, options.warmup, connections, token, app.resource)
             wait_until_idle(pid, options.postgres_url, database)
         if app.group not in {"depth", "search"}:
             trim_notes(app, options.postgres_url, context["work"])
@@ -547,7 +659,9 @@ def measure_app(
             postgres = database is not None
             before = sessions_settled(options.postgres_url, app.database) if postgres else None
             cpu_before = cpu_seconds(pid)
-            summary = wrk(context["wrk"], base, mode, path, options.duration, connections, token)
+            summary = wrk(
+                context["wrk"], base, mode, path, options.duration, connections, token, app.resource
+            )
             cpu = cpu_seconds(pid) - cpu_before
             wait_until_idle(pid, options.postgres_url, database)
             after = sessions_settled(options.postgres_url, app.database) if postgres else None
@@ -638,7 +752,14 @@ def main() -> None:
         default=os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
     )
     parser.add_argument("--only", default="", help="comma-separated app names (default: all)")
-    parser.add_argument("--skip", default="", help="groups to skip: postgresql,sqlite,depth,search")
+    parser.add_argument(
+        "--skip", default="", help="groups to skip: postgresql,sqlite,depth,search,books"
+    )
+    parser.add_argument(
+        "--against",
+        default=previous_release(),
+        help="the release whose services are measured beside the current ones ('' for none)",
+    )
     parser.add_argument("--work", type=Path, default=BENCH / ".work")
     parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.json")
     options = parser.parse_args()
@@ -646,10 +767,11 @@ def main() -> None:
     skip = set(filter(None, options.skip.split(",")))
     only = set(filter(None, options.only.split(",")))
     groups = {
-        "postgresql": postgres_apps(),
+        "postgresql": postgres_apps() + (against_apps(options.against) if options.against else []),
         "sqlite": sqlite_apps(),
         "depth": depth_apps(),
         "search": search_apps(),
+        "books": book_apps(),
     }
     groups = {
         name: [app for app in apps if not only or app.name in only or app.group in only]

@@ -13,7 +13,14 @@ from tests.docker import BASE_IMAGES
 from tests.harness import TIMINGS, Service
 from tests.postgres import POSTGRES_URL, PostgresServer
 from tests.releases import ReleaseClone, clone_with_releases
-from tests.variants import SUITE_VARIANTS, VARIANTS, Services, Variant, variant_service
+from tests.variants import (
+    SPEC_VARIANTS,
+    SUITE_VARIANTS,
+    VARIANTS,
+    Services,
+    Variant,
+    variant_service,
+)
 
 # Test files whose expensive fixtures (128 renders; Docker base images) one worker builds once.
 _ONE_WORKER_MODULES = ("test_matrix.py", "test_docker.py")
@@ -48,14 +55,15 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     services.close()
 
 
-@pytest.fixture(params=VARIANTS, ids=lambda variant: variant.id)
+@pytest.fixture(params=[*VARIANTS, *SPEC_VARIANTS], ids=lambda variant: variant.id)
 def service(request: pytest.FixtureRequest, services: Services) -> Service:
     return variant_service(request, services, request.param)
 
 
-@pytest.fixture(params=SUITE_VARIANTS, ids=lambda variant: variant.id)
+@pytest.fixture(params=[*SUITE_VARIANTS, *SPEC_VARIANTS], ids=lambda variant: variant.id)
 def suite_service(request: pytest.FixtureRequest, services: Services) -> Service:
-    """One variant per run-time shape: the 32 services the 128 combinations amount to."""
+    """One variant per run-time shape: the 32 services the 128 combinations amount to, and
+    the variants of the other specs of resources."""
     return variant_service(request, services, request.param)
 
 

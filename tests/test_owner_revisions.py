@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.harness import TEMPLATE_ROOT, Service, assert_suite_passed, command_env
 from tests.releases import ReleaseClone, git
@@ -207,3 +208,73 @@ def test_revisions_left_in_conflict_are_reported_not_merged(
         result.stderr
     )
     assert sorted(project.glob("migrations/versions/*")) == before
+
+
+# A resource added later to the default notes: tags, each on one note.
+_TAGS = {
+    "name": "tags",
+    "fields": {
+        "label": {"type": "string", "max_length": 40},
+        "note": {"type": "reference", "to": "notes", "on_delete": "cascade", "embed": ["title"]},
+    },
+    "search": ["label"],
+}
+
+
+@pytest.mark.parametrize(
+    "variant", [Variant("sqlite", "orm"), Variant("postgresql", "core")], ids=lambda v: v.id
+)
+def test_a_resource_added_by_update_gets_its_table_on_the_services_head(
+    variant: Variant,
+    release_clone: ReleaseClone,
+    tmp_path: Path,
+    database_env: Callable[[Variant], dict[str, str]],
+) -> None:
+    """`copier update -d resources=...` with one more resource: its code, and a revision for
+    its table on top of the owner's; every row kept, the owner's edit elsewhere kept."""
+    service, database = _service_with_rows(
+        release_clone.path, release_clone.current.tag, tmp_path, variant, database_env(variant)
+    )
+    project = service.path
+    (parent,) = heads(project)
+    owner_file = project / OWNER_REVISION_FILE
+    owner_file.write_text(owner_revision(parent))
+    service.run("alembic", "upgrade", "head")
+    router = project / "src" / PACKAGE_NAME / "routers" / "notes.py"
+    router.write_text(router.read_text().replace('"""Create a note."""', '"""Write a note."""'))
+    users, notes = database.rows(_USERS), database.rows(_NOTES)
+    commit(project, "The owner's data migration and edit")
+    default = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
+
+    update(project, release_clone.current.tag, data={"resources": [*default, _TAGS]})
+
+    assert files_with_conflicts(project) == []
+    assert '"""Write a note."""' in router.read_text()
+    assert owner_file.read_text() == owner_revision(parent)
+    (added,) = project.glob("migrations/versions/*_create_tags.py")
+    assert f'down_revision: str | Sequence[str] | None = "{OWNER_REVISION}"' in added.read_text()
+    (head,) = heads(project)
+    assert head == added.name.split("_")[0]
+    service.sync()
+    service.run("alembic", "upgrade", "head")
+    assert (database.rows(_USERS), database.rows(_NOTES)) == (users, notes)
+    assert database.rows("SELECT count(*) FROM tags") == [(0,)]
+    service.check()
+    commit(project, "Tags")
+    update(project, release_clone.current.tag)
+    assert git(project, "status", "--porcelain") == "", "a second update changed files"
+
+
+def test_a_changed_or_removed_resource_is_refused_before_anything_is_written(
+    release_clone: ReleaseClone, tmp_path: Path
+) -> None:
+    project = copy(release_clone.path, release_clone.current.tag, tmp_path / "service", {})
+    commit(project, "Service")
+    changed = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
+    changed[0]["fields"]["title"]["max_length"] = 200
+
+    for resources in (changed, [_TAGS]):
+        with pytest.raises(Exception, match=r"exit status 1|returned non-zero"):
+            update(project, release_clone.current.tag, data={"resources": resources})
+
+        assert git(project, "status", "--porcelain") == ""

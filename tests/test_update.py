@@ -233,7 +233,7 @@ def test_edits_to_code_that_0_7_0_moved_are_kept_and_marked(
         assert CONFLICT_END in text, path
     # What moved is in its new place, as the current release has it.
     assert "class DatabaseSettings(" in (package / "database_settings.py").read_text()
-    assert "def _only_the_author(" in (package / "access.py").read_text()
+    assert "def _only_the_author(" in (package / "access" / "notes.py").read_text()
 
 
 def test_edits_to_modules_that_0_8_0_split_are_kept_as_conflicts(

@@ -17,17 +17,42 @@ from tests.harness import (
     rendered_file_problems,
     serving,
 )
-from tests.variants import DATA_ACCESS, VARIANTS, Services, Variant, variant_service
+from tests.variants import (
+    DATA_ACCESS,
+    DEFAULT_RESOURCES,
+    SPEC_VARIANTS,
+    VARIANTS,
+    Services,
+    Variant,
+    resources_of,
+    variant_service,
+)
 
-_PATHS = {
-    "/health/live": {"get"},
-    "/health/ready": {"get"},
-    "/users": {"get", "post"},
-    "/users/{user_id}": {"get", "patch", "delete"},
-    "/users/{user_id}/notes": {"get"},
-    "/notes": {"get", "post"},
-    "/notes/{note_id}": {"get", "put", "patch", "delete"},
-}
+# The notes of the `resources` question's default.
+_NOTES = [{"name": "notes", "owner": "author"}]
+
+
+def _paths(variant: Variant) -> dict[str, set[str]]:
+    """The routes a variant serves: health, users, and five per resource of its spec."""
+    paths = {
+        "/health/live": {"get"},
+        "/health/ready": {"get"},
+        "/users": {"get", "post"},
+        "/users/{user_id}": {"get", "patch", "delete"},
+    }
+    if "auth" in variant.features:
+        paths |= {"/auth/token": {"post"}, "/users/me": {"get"}}
+    resources = resources_of(variant.resources)
+    for resource in _NOTES if resources is None else resources:
+        name = resource["name"]
+        one = resource.get("singular", name.removesuffix("s"))
+        paths |= {
+            f"/{name}": {"get", "post"},
+            f"/{name}/{{{one}_id}}": {"get", "put", "patch", "delete"},
+        }
+        if "owner" in resource:
+            paths[f"/users/{{user_id}}/{name}"] = {"get"}
+    return paths
 
 
 def test_rendered_files_are_clean(service: Service) -> None:
@@ -66,7 +91,10 @@ _LOG_LINE = re.compile(
 )
 
 
-def test_migrates_and_serves_from_the_command_line(service: Service) -> None:
+def test_migrates_and_serves_from_the_command_line(
+    request: pytest.FixtureRequest, service: Service
+) -> None:
+    variant: Variant = request.node.callspec.params["service"]
     service.run("alembic", "upgrade", "head")
     service.run("alembic", "check")
     with serving(service) as (base, log):
@@ -76,17 +104,20 @@ def test_migrates_and_serves_from_the_command_line(service: Service) -> None:
             user["password"] = "a long passphrase"
         created = httpx.post(f"{base}/users", json=user)
         assert created.status_code == 201, created.text
-        note: dict[str, object] = {"title": "Hi"}
-        headers = {}
-        if has_auth:
-            login = {"username": user["email"], "password": user["password"]}
-            token = httpx.post(f"{base}/auth/token", data=login).json()["access_token"]
-            headers["Authorization"] = f"Bearer {token}"
-        else:
-            note["author_id"] = created.json()["id"]
-        assert httpx.post(f"{base}/notes", json=note, headers=headers).status_code == 201
-        assert httpx.get(f"{base}/notes").json()["items"][0]["author"]["name"] == "Ada"
         assert httpx.post(f"{base}/users", json={"name": "x"}).status_code == 422
+        for resource in resources_of(variant.resources) or []:
+            assert httpx.get(f"{base}/{resource['name']}").json()["items"] == []
+        if variant.resources == DEFAULT_RESOURCES:
+            note: dict[str, object] = {"title": "Hi"}
+            headers = {}
+            if has_auth:
+                login = {"username": user["email"], "password": user["password"]}
+                token = httpx.post(f"{base}/auth/token", data=login).json()["access_token"]
+                headers["Authorization"] = f"Bearer {token}"
+            else:
+                note["author_id"] = created.json()["id"]
+            assert httpx.post(f"{base}/notes", json=note, headers=headers).status_code == 201
+            assert httpx.get(f"{base}/notes").json()["items"][0]["author"]["name"] == "Ada"
     # Every line, uvicorn's included, says when (UTC), how grave and which logger.
     lines = [line for line in log.read_text().splitlines() if not line.startswith("{")]
     assert any(line.endswith("INFO uvicorn.error: Application startup complete.") for line in lines)
@@ -96,7 +127,7 @@ def test_migrates_and_serves_from_the_command_line(service: Service) -> None:
 
 @pytest.mark.parametrize(
     "variant",
-    [variant for variant in VARIANTS if variant.data_access == "orm"],
+    [variant for variant in [*VARIANTS, *SPEC_VARIANTS] if variant.data_access == "orm"],
     ids=lambda variant: variant.id.replace("-orm", ""),
 )
 def test_orm_and_core_serve_the_same_openapi(
@@ -116,10 +147,7 @@ def test_orm_and_core_serve_the_same_openapi(
 
     orm, core = documents
     assert orm == core
-    expected = dict(_PATHS)
-    if "auth" in variant.features:
-        expected |= {"/auth/token": {"post"}, "/users/me": {"get"}}
-    assert {path: set(methods) for path, methods in orm["paths"].items()} == expected
+    assert {path: set(methods) for path, methods in orm["paths"].items()} == _paths(variant)
 
 
 @pytest.mark.parametrize(

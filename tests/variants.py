@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.harness import TIMINGS, Service, render
 from tests.postgres import PostgresServer
@@ -14,6 +15,23 @@ from tests.postgres import PostgresServer
 # Long on purpose: every rendered line must fit the line length at the longest package name.
 PROJECT_NAME = "Team Notes Service For Long Name Checks"
 PACKAGE_NAME = "team_notes_service_for_long_name_checks"
+
+
+# Specs of resources in tests/specs/, beside the default (the notes of the `resources`
+# question): `library` has every field type, references between resources and an owned one;
+# `awkward` names that are SQL reserved words and builtins; `none` no resource beside users.
+SPECS = Path(__file__).parent / "specs"
+DEFAULT_RESOURCES = "default"
+
+
+def resources_of(spec: str) -> list[dict[str, Any]] | None:
+    """The `resources` answer of a spec; None for the question's default."""
+    if spec == DEFAULT_RESOURCES:
+        return None
+    if spec == "none":
+        return []
+    loaded: list[dict[str, Any]] = yaml.safe_load((SPECS / f"{spec}.yml").read_text())
+    return loaded
 
 
 @dataclass(frozen=True)
@@ -24,24 +42,31 @@ class Variant:
     data_access: str
     pagination: str = "offset"
     features: tuple[str, ...] = ()
+    resources: str = DEFAULT_RESOURCES
 
     @property
     def id(self) -> str:
-        """Readable: `postgresql-core`, `sqlite-orm-cursor-auth-docker`."""
+        """Readable: `postgresql-core`, `sqlite-orm-cursor-auth-docker`, `sqlite-orm-library`."""
         parts = [self.database, self.data_access]
         if self.pagination != "offset":
             parts.append(self.pagination)
+        if self.resources != DEFAULT_RESOURCES:
+            parts.append(self.resources)
         return "-".join([*parts, *self.features])
 
     @property
     def answers(self) -> dict[str, Any]:
-        return {
+        answers = {
             "project_name": PROJECT_NAME,
             "database": self.database,
             "data_access": self.data_access,
             "pagination": self.pagination,
             "features": list(self.features),
         }
+        resources = resources_of(self.resources)
+        if resources is not None:
+            answers["resources"] = resources
+        return answers
 
 
 DATABASES = ("sqlite", "postgresql")
@@ -63,15 +88,39 @@ VARIANTS = [
     Variant("postgresql", "orm", "cursor", FEATURES),
     Variant("postgresql", "core", "offset", FEATURES),
 ]
+# Resources from other answers, where they differ: each spec with both data-access choices and
+# both databases, auth on and off; ORM and Core of one shape side by side, as some tests
+# compare them.
+SPEC_VARIANTS = [
+    Variant("sqlite", "orm", resources="library", features=("auth",)),
+    Variant("sqlite", "core", resources="library", features=("auth",)),
+    Variant("postgresql", "orm", "cursor", resources="library"),
+    Variant("postgresql", "core", "cursor", resources="library"),
+    Variant("sqlite", "orm", "cursor", resources="awkward"),
+    Variant("sqlite", "core", "cursor", resources="awkward"),
+    Variant("postgresql", "orm", resources="awkward", features=("auth",)),
+    Variant("postgresql", "core", resources="awkward", features=("auth",)),
+    Variant("sqlite", "orm", resources="none", features=("auth",)),
+    Variant("sqlite", "core", resources="none", features=("auth",)),
+    Variant("postgresql", "core", resources="none"),
+]
+# Fuzzed and served beside the covering set: a spec of every field type and one of awkward
+# names, each with one of its variants (both data-access choices and databases between them).
+FUZZ_VARIANTS = [
+    *VARIANTS,
+    Variant("sqlite", "orm", resources="library", features=("auth",)),
+    Variant("postgresql", "core", "cursor", resources="library"),
+    Variant("postgresql", "orm", resources="awkward", features=("auth",)),
+]
 # `docker` and `github_actions` add files around a service and change none of its code (proven
 # in test_matrix.py), so the 128 combinations are 32 services that differ at run time.
 RUNTIME_FEATURES = ("auth", "observability")
 
 
-def runtime_shape(variant: Variant) -> tuple[str, str, str, tuple[str, ...]]:
+def runtime_shape(variant: Variant) -> tuple[str, str, str, tuple[str, ...], str]:
     """What a variant runs: its answers less the features that only package it."""
     features = tuple(feature for feature in variant.features if feature in RUNTIME_FEATURES)
-    return (variant.database, variant.data_access, variant.pagination, features)
+    return (variant.database, variant.data_access, variant.pagination, features, variant.resources)
 
 
 # Every combination of answers: 2 x 2 x 2 x 16 = 128.
@@ -92,7 +141,8 @@ def _suite_variants() -> list[Variant]:
     return [covering.get(shape, Variant(*shape)) for shape in shapes]
 
 
-# One variant per run-time shape: each runs its own test suite and mypy.
+# One variant per run-time shape of the default resources (32), and the other specs' variants:
+# each runs its own test suite and mypy.
 SUITE_VARIANTS = _suite_variants()
 
 

@@ -3,11 +3,11 @@ routes."""
 
 from fastapi import APIRouter, status
 
-from ..access import ACCOUNT_CHANGE_RULES, CHANGE_REFUSALS, NewUser, UserChanges
+from ..access import CHANGE_REFUSALS
+from ..access.users import ACCOUNT_CHANGE_RULES, NewUser, UserChanges
 from ..dependencies import DatabaseDep
 from ..errors import NotFound, error_responses
 from ..pagination import ListWindow
-from ..schemas.notes import NotePage
 from ..schemas.users import UserId, UserPage, UserPublic
 
 router = APIRouter(prefix="/users", tags=["users"], responses=error_responses(413, 422, 503))
@@ -54,21 +54,12 @@ async def update_user(user_id: UserId, changes: UserChanges, database: DatabaseD
 @router.delete(
     "/{user_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(*CHANGE_REFUSALS, 404),
+    responses=error_responses(*CHANGE_REFUSALS, 404, 409),
     dependencies=ACCOUNT_CHANGE_RULES,
 )
 async def delete_user(user_id: UserId, database: DatabaseDep) -> None:
-    """Delete a user and all their notes."""
+    """Delete a user, and with them what they own; not while other rows refer to them."""
     async with database.single_write() as stores:
         deleted = await stores.users.delete(user_id)
     if not deleted:
         raise NotFound("user", user_id)
-
-
-@router.get("/{user_id:int}/notes", responses=error_responses(404))
-async def list_user_notes(user_id: UserId, database: DatabaseDep, window: ListWindow) -> NotePage:
-    """List one user's notes, oldest first."""
-    async with database.read() as stores:
-        if await stores.users.get(user_id) is None:
-            raise NotFound("user", user_id)
-        return await stores.notes.page(window, author_id=user_id)

@@ -1,8 +1,23 @@
-"""What every resource's schemas share: the id type and the two kinds of body."""
+"""What every resource's schemas share: the id type, the types of values with no limits of
+their own, and the two kinds of body."""
 
-from typing import Annotated
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 from ..columns import MAX_ID
 
@@ -11,6 +26,61 @@ NO_NUL = r"^[^\x00]*$"
 
 # Strict: `true` or `1.0` is not an id. Responses declare it too, so clients know its range.
 Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_DAY_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MOMENT_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt].+")
+
+
+def _day_text(value: object) -> object:
+    if isinstance(value, date) or (isinstance(value, str) and _DAY_TEXT.fullmatch(value)):
+        return value
+    raise PydanticCustomError("day_text", 'a day is ISO 8601 text, as "2024-12-31"')
+
+
+def _moment_text(value: object) -> object:
+    if isinstance(value, datetime) or (isinstance(value, str) and _MOMENT_TEXT.fullmatch(value)):
+        return value
+    raise PydanticCustomError(
+        "moment_text", 'a moment is ISO 8601 text with its offset, as "2024-12-31T23:59:00Z"'
+    )
+
+
+# A day and a moment are ISO 8601 text, as their schemas say, not a number of seconds; a
+# moment names its offset from UTC, since a time without one means a different instant to
+# each reader.
+Day = Annotated[date, BeforeValidator(_day_text)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_moment_text)]
+# What a list's `q` looks for.
+SearchText = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
+
+
+class _DecimalText:
+    """A decimal number written as JSON text ("12.50"), in and out: a JSON number could have
+    been rounded to binary floating point on its way, and text cannot."""
+
+    @staticmethod
+    def __get_pydantic_core_schema__(source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.no_info_before_validator_function(_decimal_text, handler(source))
+
+    @staticmethod
+    def __get_pydantic_json_schema__(
+        schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": f"^{_DECIMAL_TEXT.pattern}$"}
+
+
+def _decimal_text(value: object) -> object:
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str) or not _DECIMAL_TEXT.fullmatch(value):
+        raise PydanticCustomError(
+            "decimal_text", 'a decimal is JSON text of digits with an optional point, as "12.50"'
+        )
+    return value
+
+
+DecimalText = _DecimalText()
 
 
 class Input(BaseModel):
