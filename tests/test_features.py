@@ -5,12 +5,14 @@ real linters pass, the files parse, every file and command they name exists in t
 project, and the compose services refer to each other correctly.
 """
 
+import importlib.util
 import json
 import re
 import shlex
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -99,8 +101,9 @@ def test_compose_services_refer_to_each_other(docker_service: Service) -> None:
     assert services["migrate"]["environment"] == services["app"]["environment"]
 
 
-def test_workflow_passes_actionlint(workflow_service: Service) -> None:
-    _lint("actionlint", ".github/workflows/ci.yml", cwd=workflow_service.path)
+@pytest.mark.parametrize("workflow", ["ci.yml", "template-update.yml"])
+def test_workflow_passes_actionlint(workflow_service: Service, workflow: str) -> None:
+    _lint("actionlint", f".github/workflows/{workflow}", cwd=workflow_service.path)
 
 
 def test_workflow_runs_the_projects_own_checks(workflow_service: Service) -> None:
@@ -121,3 +124,32 @@ def test_workflow_runs_the_projects_own_checks(workflow_service: Service) -> Non
     assert ("services" in job) == has_postgres
     if has_postgres:
         assert job["env"]["TEST_DATABASE_URL"].startswith("postgresql+asyncpg://")
+
+
+def test_the_update_workflow_runs_the_script_weekly_with_cis_checks(
+    workflow_service: Service,
+) -> None:
+    workflows = workflow_service.path / ".github/workflows"
+    update = yaml.safe_load((workflows / "template-update.yml").read_text())
+    ci = yaml.safe_load((workflows / "ci.yml").read_text())
+    (job,) = update["jobs"].values()
+    (ci_job,) = ci["jobs"].values()
+    script = _load_module(workflow_service.path / "scripts/template_update.py")
+
+    # PyYAML reads the key `on` as True.
+    assert set(update[True]) == {"schedule", "workflow_dispatch"}
+    assert any("scripts/template_update.py" in step.get("run", "") for step in job["steps"])
+    assert [shlex.join(command) for command in script.CHECKS.values()] == [
+        step["run"] for step in ci_job["steps"] if "run" in step
+    ][1:]
+    assert job.get("services") == ci_job.get("services")
+    assert job.get("env") == ci_job.get("env")
+
+
+def _load_module(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

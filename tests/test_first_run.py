@@ -43,10 +43,10 @@ def project_name(postgres: PostgresServer) -> Iterator[str]:
 def test_the_printed_first_steps_work_as_printed(
     database: str, project_name: str, tmp_path: Path
 ) -> None:
+    copier = [sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--vcs-ref", "HEAD"]
+    answers = ["-d", f"project_name={project_name}", "-d", f"database={database}"]
     copied = subprocess.run(
-        [sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--vcs-ref", "HEAD"]
-        + ["-d", f"project_name={project_name}", "-d", f"database={database}"]
-        + [str(TEMPLATE_ROOT), "my-service"],
+        [*copier, *answers, str(TEMPLATE_ROOT), "my-service"],
         cwd=tmp_path,
         env=newcomer_env(),
         capture_output=True,
