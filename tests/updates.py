@@ -61,5 +61,6 @@ def edit_and_commit(project: Path, edits: dict[Path, tuple[str, str]]) -> None:
 
 
 def files_with_conflicts(project: Path) -> list[str]:
-    listed = git(project, "grep", "--untracked", "-l", "-e", CONFLICT_START, check=False)
+    # Markers open a line; the service may quote them elsewhere (its README, the update script).
+    listed = git(project, "grep", "--untracked", "-l", "-e", f"^{CONFLICT_START}", check=False)
     return listed.split()
