@@ -106,8 +106,8 @@ class Service:
         self.run_raw(UV, "sync", "--quiet")
 
 
-# A Jinja tag that survived rendering.
-_LEFTOVER = re.compile(r"\{\{|\{%|\{#")
+# A Jinja tag that survived rendering; GitHub Actions' `${{ ... }}` expressions are not.
+_LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|\{#")
 
 
 def rendered_file_problems(root: Path, files: list[Path]) -> list[str]:

@@ -19,7 +19,7 @@ from tests.variants import COMBINATIONS, SUITE_VARIANTS, Variant, runtime_shape
 FEATURE_FILES = {
     "auth": ["src/{package}/auth.py", ".env"],
     "docker": ["Dockerfile", "compose.yaml", ".dockerignore"],
-    "github_actions": [".github/workflows/ci.yml"],
+    "github_actions": [".github/workflows/ci.yml", ".github/workflows/template-update.yml"],
     "observability": ["src/{package}/observability.py", "tests/test_observability.py"],
 }
 
