@@ -4,6 +4,7 @@ after the update, the owner's revisions as they wrote them, every row kept."""
 import subprocess
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -265,16 +266,80 @@ def test_a_resource_added_by_update_gets_its_table_on_the_services_head(
     assert git(project, "status", "--porcelain") == "", "a second update changed files"
 
 
+# Fields a later answer adds to notes, one of each kind an existing table can take.
+_NEW_NOTE_FIELDS = {
+    "pinned": {"type": "boolean", "default": False},
+    "priority": {"type": "integer", "min": 1, "max": 5, "default": 3},
+    "mood": {"type": "choice", "choices": ["calm", "busy"], "default": "calm"},
+    "price": {"type": "decimal", "digits": 6, "places": 2, "default": "9.50"},
+    "due_on": {"type": "date", "optional": True},
+    "code": {"type": "string", "max_length": 20, "unique": True, "optional": True},
+}
+_NEW_NOTE_COLUMNS = "SELECT id, pinned, priority, mood, price, due_on, code FROM notes ORDER BY id"
+
+
+@pytest.mark.parametrize(
+    "variant", [Variant("sqlite", "orm"), Variant("postgresql", "core")], ids=lambda v: v.id
+)
+def test_fields_added_by_update_get_columns_that_the_rows_there_fill_with_defaults(
+    variant: Variant,
+    release_clone: ReleaseClone,
+    tmp_path: Path,
+    database_env: Callable[[Variant], dict[str, str]],
+) -> None:
+    """`copier update -d resources=...` with fields added to notes: their code, and a revision
+    on the owner's head that adds their columns; the notes there keep every value and take
+    the defaults, and the revision undoes cleanly."""
+    service, database = _service_with_rows(
+        release_clone.path, release_clone.current.tag, tmp_path, variant, database_env(variant)
+    )
+    project = service.path
+    (parent,) = heads(project)
+    owner_file = project / OWNER_REVISION_FILE
+    owner_file.write_text(owner_revision(parent))
+    service.run("alembic", "upgrade", "head")
+    users, notes = database.rows(_USERS), database.rows(_NOTES)
+    commit(project, "The owner's data migration")
+    (notes_spec,) = yaml.safe_load((TEMPLATE_ROOT / "includes/resources/notes.yml").read_text())
+    notes_spec["fields"].update(_NEW_NOTE_FIELDS)
+
+    update(project, release_clone.current.tag, data={"resources": [notes_spec]})
+
+    assert files_with_conflicts(project) == []
+    (added,) = project.glob("migrations/versions/*_add_*_to_notes.py")
+    assert f'down_revision: str | Sequence[str] | None = "{OWNER_REVISION}"' in added.read_text()
+    service.sync()
+    service.run("alembic", "upgrade", "head")
+    assert (database.rows(_USERS), database.rows(_NOTES)) == (users, notes)
+    filled = [
+        (row[0], bool(row[1]), row[2], row[3], Decimal(str(row[4])), row[5], row[6])
+        for row in database.rows(_NEW_NOTE_COLUMNS)
+    ]
+    assert filled == [(note[0], False, 3, "calm", Decimal("9.50"), None, None) for note in notes]
+    service.run("alembic", "downgrade", "-1")
+    assert database.rows(_NOTES) == notes
+    service.run("alembic", "upgrade", "head")
+    service.check()
+
+
 def test_a_changed_or_removed_resource_is_refused_before_anything_is_written(
-    release_clone: ReleaseClone, tmp_path: Path
+    release_clone: ReleaseClone, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     project = copy(release_clone.path, release_clone.current.tag, tmp_path / "service", {})
     commit(project, "Service")
     changed = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
     changed[0]["fields"]["title"]["max_length"] = 200
+    required = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
+    required[0]["fields"]["rating"] = {"type": "integer", "min": 1, "max": 5}
+    refusals = {
+        "notes is not as it was": changed,
+        "notes is gone from the answer": [_TAGS],
+        "notes.rating is required and has no default": required,
+    }
 
-    for resources in (changed, [_TAGS]):
+    for message, resources in refusals.items():
         with pytest.raises(Exception, match=r"exit status 1|returned non-zero"):
             update(project, release_clone.current.tag, data={"resources": resources})
 
+        assert message in capfd.readouterr().err
         assert git(project, "status", "--porcelain") == ""
