@@ -320,26 +320,3 @@ def test_fields_added_by_update_get_columns_that_the_rows_there_fill_with_defaul
     assert database.rows(_NOTES) == notes
     service.run("alembic", "upgrade", "head")
     service.check()
-
-
-def test_a_changed_or_removed_resource_is_refused_before_anything_is_written(
-    release_clone: ReleaseClone, tmp_path: Path, capfd: pytest.CaptureFixture[str]
-) -> None:
-    project = copy(release_clone.path, release_clone.current.tag, tmp_path / "service", {})
-    commit(project, "Service")
-    changed = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
-    changed[0]["fields"]["title"]["max_length"] = 200
-    required = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
-    required[0]["fields"]["rating"] = {"type": "integer", "min": 1, "max": 5}
-    refusals = {
-        "notes is not as it was": changed,
-        "notes is gone from the answer": [_TAGS],
-        "notes.rating is required and has no default": required,
-    }
-
-    for message, resources in refusals.items():
-        with pytest.raises(Exception, match=r"exit status 1|returned non-zero"):
-            update(project, release_clone.current.tag, data={"resources": resources})
-
-        assert message in capfd.readouterr().err
-        assert git(project, "status", "--porcelain") == ""

@@ -1,13 +1,16 @@
 """Copier migration, in every update: a change to the `resources` answer reaches the database.
 
 `before`, with the new answer: refuses, before anything is written, a change this release
-cannot migrate yet (a resource removed, renamed or changed beyond fields added; a required
-field added without a default); a resource added, or a field, is fine.
-`after`, with the new answer: writes an Alembic revision that creates the tables of the
-resources the update added and adds the new fields' columns, on top of the service's one head
-(the step that joins heads runs first), and says which. The revision is rendered from the same
-template as a new service's, with Alembic's operations and frozen values; the owner reviews it
-like any other.
+cannot migrate (see `resource_changes.py`): a type changed, a rename that does not say so,
+a required field added without a default.
+`after`, with the new answer: writes one Alembic revision, on top of the service's one head
+(the step that joins heads runs first), that makes the tables follow: resources' tables
+created or dropped, fields' columns added, dropped, renamed or changed with their
+constraints and indexes, searches' indexes. It says what it does, and plainly what it
+drops. The revision is rendered from the same template as a new service's, with Alembic's
+operations and frozen values, then formatted as Alembic's own are; the owner reviews it like
+any other. A removed resource's modules go with the update; those its owner had edited stay,
+as conflicts.
 
 Usage: every_update_resources.py before|after <template folder> <resources> <features>, the
 last two as JSON
@@ -17,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +28,8 @@ from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from moved_modules import keep_edited
+from resource_changes import plan
 
 _ANSWERS_FILE = ".copier-answers.yml"
 _DEFAULT = "includes/resources/notes.yml"
@@ -55,129 +61,248 @@ def _previous_resources(template: Path) -> list[dict[str, Any]]:
     return default
 
 
-def _added_fields(was: dict[str, Any], now: dict[str, Any]) -> list[str] | None:
-    """The fields `now` adds to the resource `was`, or None when it changes more than that."""
-    old, new = was.get("fields") or {}, now.get("fields") or {}
-    rest = {key: value for key, value in was.items() if key != "fields"}
-    if rest != {key: value for key, value in now.items() if key != "fields"}:
-        return None
-    if any(new.get(name) != spec for name, spec in old.items()):
-        return None
-    return [name for name in new if name not in old]
-
-
-def _field_problem(resource: str, name: str, spec: dict[str, Any]) -> str | None:
-    """Why a field cannot be added to a table that may hold rows, if it cannot."""
-    if spec.get("optional") or "default" in spec:
-        return None
-    why = "unique" if spec.get("unique") else spec["type"]
-    if spec.get("unique") or spec["type"] in ("date", "datetime", "reference"):
-        # Such fields take no default (validate.jinja): the rows there would have no value.
-        return (
-            f"{resource}.{name} is a required {why} field: the rows already in {resource} "
-            "would have no value for it; make it `optional: true`"
-        )
-    return (
-        f"{resource}.{name} is required and has no default: the rows already in {resource} "
-        "would have no value for it; give it a `default:` (which they take) or make it "
-        "`optional: true`"
-    )
-
-
 def before(template: Path, resources: list[dict[str, Any]]) -> int:
-    """Refuse a change this release cannot migrate; accept resources and fields added."""
-    now = {resource["name"]: resource for resource in resources}
-    problems = []
-    for resource in _previous_resources(template):
-        name = resource["name"]
-        if name not in now:
-            problems.append(f"{name} is gone from the answer")
-            continue
-        added = _added_fields(resource, now[name])
-        if added is None:
-            problems.append(f"{name} is not as it was, beyond fields added")
-            continue
-        fields = now[name].get("fields") or {}
-        problems += filter(None, (_field_problem(name, field, fields[field]) for field in added))
+    """Refuse a change this release cannot migrate."""
+    problems = plan(_previous_resources(template), resources).problems
     if not problems:
         return 0
     print(
         "Refused, before anything was written: "
         + "; ".join(problems)
-        + ". This release adds resources, and fields to them, by `copier update`; it does not "
-        "yet change or remove them, nor their fields: their tables and rows would need a "
-        "migration it cannot write yet. Give those as they were (in .copier-answers.yml), and "
-        "change the code and write the revision by hand (`uv run alembic revision "
-        "--autogenerate`).",
+        + ". Nothing in the service changed. Change the answer and update again, or keep the "
+        "resource as it was (in .copier-answers.yml), change the code and write the revision "
+        "by hand (`uv run alembic revision --autogenerate`).",
         file=sys.stderr,
     )
     return 1
 
 
-def _head() -> str:
+def _uv_run(*args: str) -> str:
+    """`uv run <args>` in the service's own environment (not Copier's); its output."""
     env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
-    listed = subprocess.run(
-        ["uv", "run", "--quiet", "alembic", "heads"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
+    ran = subprocess.run(
+        ["uv", "run", "--quiet", *args], capture_output=True, text=True, env=env, check=True
     )
-    (head,) = [line.split()[0] for line in listed.stdout.splitlines() if line.strip()]
+    return ran.stdout
+
+
+def _head() -> str:
+    listed = _uv_run("alembic", "heads")
+    (head,) = [line.split()[0] for line in listed.splitlines() if line.strip()]
     return head
 
 
-def after(template: Path, resources: list[dict[str, Any]], features: list[str]) -> int:
-    """Write the revision that creates the added resources' tables and adds the new fields."""
-    previous = {resource["name"]: resource for resource in _previous_resources(template)}
-    added = [resource["name"] for resource in resources if resource["name"] not in previous]
-    new_fields = {
-        resource["name"]: fields
-        for resource in resources
-        if resource["name"] in previous
-        and (fields := _added_fields(previous[resource["name"]], resource))
+def _specs(
+    environment: Environment, resources: list[dict[str, Any]], features: list[str]
+) -> dict[str, Any]:
+    """The resources as the templates read them (specs.jinja), by name."""
+    template = environment.get_template("includes/resources/specs.jinja")
+    specs = json.loads(template.render({"resources": resources, "features": features}))
+    return {spec["name"]: spec for spec in specs}
+
+
+def _column_type(field: dict[str, Any]) -> tuple[object, ...]:
+    """What a field's column type is made of (revision.py.jinja's `sa_type`)."""
+    if field["type"] == "string":
+        return ("string", field["max_length"])
+    if field["type"] == "choice":
+        return ("string", max(len(choice) for choice in field["choices"]))
+    if field["type"] == "decimal":
+        return ("decimal", field["digits"], field["places"])
+    return (field["type"],)
+
+
+# The constraints and indexes a column can have, in the order they are made.
+_KINDS = ("check", "unique", "foreignkey", "index")
+
+
+def _objects(field: dict[str, Any]) -> dict[str, object]:
+    """A field's constraints and indexes by kind, each with what defines it."""
+    objects: dict[str, object] = {}
+    if field["type"] == "choice":
+        objects["check"] = field["choices"]
+    elif field.get("bounded"):
+        objects["check"] = (field["min"], field["max"])
+    if field["unique"]:
+        objects["unique"] = True
+    if field["type"] == "reference":
+        objects["foreignkey"] = field["on_delete"]
+        if not field["unique"]:
+            objects["index"] = True
+    return objects
+
+
+def _field_change(table: str, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """What turns the column of field `old` into that of `new` (see revision.py.jinja)."""
+    rename = old["column"] != new["column"]
+    was, now = _objects(old), _objects(new)
+    retype = _column_type(old) != _column_type(new)
+    checks = []
+    if retype and new["type"] == "string" and new["max_length"] < old["max_length"]:
+        checks.append("length")
+    checks += [kind for kind in ("check", "unique") if kind in now and was.get(kind) != now[kind]]
+    required_now = old["optional"] and not new["optional"]
+    if required_now and not new["has_default"]:
+        checks.append("null")
+    return {
+        "table": table,
+        "old": old,
+        "new": new,
+        "drop": [kind for kind in _KINDS if kind in was and (rename or now.get(kind) != was[kind])],
+        "create": [
+            kind for kind in _KINDS if kind in now and (rename or was.get(kind) != now[kind])
+        ],
+        "rename": rename,
+        "retype": retype,
+        "renull": old["optional"] != new["optional"],
+        "checks": checks,
+        "fill": required_now and new["has_default"],
     }
-    if not added and not new_fields:
-        return 0
+
+
+def _does_something(change: dict[str, Any]) -> bool:
+    return any(change[key] for key in ("drop", "create", "rename", "retype", "renull", "checks"))
+
+
+def _uv_run(*args: str) -> str:
+    """`uv run <args>` in the service's own environment (not Copier's); its output."""
+    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    ran = subprocess.run(
+        ["uv", "run", "--quiet", *args], capture_output=True, text=True, env=env, check=True
+    )
+    return ran.stdout
+
+
+def _head() -> str:
+    listed = _uv_run("alembic", "heads")
+    (head,) = [line.split()[0] for line in listed.splitlines() if line.strip()]
+    return head
+
+
+def _keep_edited_modules(removed: list[str]) -> list[Path]:
+    """Put back, as conflicts, the modules of removed resources that their owner had edited."""
+    tracked = subprocess.run(
+        ["git", "ls-tree", "-r", "--name-only", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.split()
+
+    def removed_resources_module(path: Path) -> bool:
+        return any(
+            path.stem in (name, f"test_{name}") or path.stem.startswith(f"test_{name}_")
+            for name in removed
+        )
+
+    gone: dict[str, str | None] = {
+        path: None
+        for path in tracked
+        if not Path(path).exists() and removed_resources_module(Path(path))
+    }
+    what = "The update removed this module: its resource is gone from the answers"
+    return keep_edited(gone, Path(), what) if gone else []
+
+
+def after(template: Path, resources: list[dict[str, Any]], features: list[str]) -> int:
+    """Write the revision that makes the tables follow the new answer, and say what it does."""
+    previous = _previous_resources(template)
+    changes = plan(previous, resources)
     environment = _environment(template)
-    context = {"resources": resources, "features": features}
-    specs = json.loads(environment.get_template("includes/resources/specs.jinja").render(context))
-    extended = [
-        {
-            "resource": spec,
-            "fields": [
-                field for field in spec["fields"] if field["name"] in new_fields[spec["name"]]
-            ],
-        }
-        for spec in specs
-        if spec["name"] in new_fields
-    ]
-    said = [f"creates the tables of {', '.join(added)}"] if added else []
-    said += [f"adds {', '.join(fields)} to {name}" for name, fields in new_fields.items()]
+    old_specs, new_specs = (
+        _specs(environment, previous, features),
+        _specs(environment, resources, features),
+    )
+    created = [new_specs[name] for name in new_specs if name in changes.added]
+    dropped = [old_specs[name] for name in old_specs if name in changes.removed]
+    unsearched = [[spec["name"], column] for spec in dropped for column in spec["search"]]
+    extended, reduced, changed, searched = [], [], [], []
+    said = [f"creates the tables of {', '.join(changes.added)}"] if changes.added else []
+    said += [f"drops the tables of {', '.join(changes.removed)}"] if changes.removed else []
+    slug = [f"create_{'_'.join(changes.added)}"] if changes.added else []
+    slug += [f"drop_{'_'.join(changes.removed)}"] if changes.removed else []
+    lost = [f"the table {name} with its rows" for name in changes.removed]
+    for kept in changes.kept:
+        name = kept.name
+        was = {field["name"]: field for field in old_specs[name]["fields"]}
+        now = {field["name"]: field for field in new_specs[name]["fields"]}
+        if kept.added:
+            extended.append(
+                {"resource": new_specs[name], "fields": [now[field] for field in kept.added]}
+            )
+            said.append(f"adds {', '.join(kept.added)} to {name}")
+            slug.append(f"add_{'_'.join(kept.added)}_to_{name}")
+        if kept.removed:
+            # Back on downgrade, empty: nullable where no default fills them.
+            fields = [
+                field if field["optional"] or field["has_default"] else {**field, "optional": True}
+                for field in (was[gone] for gone in kept.removed)
+            ]
+            reduced.append({"resource": old_specs[name], "fields": fields})
+            said.append(f"drops {', '.join(kept.removed)} from {name}")
+            slug.append(f"drop_{'_'.join(kept.removed)}_from_{name}")
+            lost += [
+                f"the column {name}.{was[gone]['column']} with its values" for gone in kept.removed
+            ]
+        for field_name in kept.changed + [
+            field for field in kept.renamed if field not in kept.changed
+        ]:
+            old, new = was[kept.renamed.get(field_name, field_name)], now[field_name]
+            forward = _field_change(name, old, new)
+            if _does_something(forward):
+                changed.append({"forward": forward, "backward": _field_change(name, new, old)})
+        for new_name, old_name in kept.renamed.items():
+            said.append(f"renames {name}.{old_name} to {new_name}")
+            slug.append(f"rename_{old_name}_to_{new_name}_in_{name}")
+        altered = [
+            change["forward"]["new"]["name"]
+            for change in changed
+            if change["forward"]["table"] == name
+        ]
+        altered = [field for field in altered if field not in kept.renamed or field in kept.changed]
+        if altered:
+            said.append(f"changes {', '.join(altered)} in {name}")
+            slug.append(f"change_{'_'.join(altered)}_in_{name}")
+        searched += [[name, column] for column in kept.search_added]
+        unsearched += [[name, column] for column in kept.search_removed]
+        if kept.search_added or kept.search_removed:
+            said.append(f"indexes the searches of {name} anew")
+            slug.append(f"index_{name}_searches")
+    kept_modules = _keep_edited_modules(changes.removed) if changes.removed else []
+    if not said:
+        return 0
     summary = "; ".join(said)
     revision = uuid.uuid4().hex[:12]
-    slug = "_".join(
-        ([f"create_{'_'.join(added)}"] if added else [])
-        + [f"add_{'_'.join(fields)}_to_{name}" for name, fields in new_fields.items()]
-    )
-    path = Path("migrations", "versions", f"{revision}_{slug[:60].rstrip('_')}.py")
+    path = Path("migrations", "versions", f"{revision}_{'_'.join(slug)[:60].rstrip('_')}.py")
     path.write_text(
         environment.get_template("includes/resources/revision.py.jinja").render(
-            created=[spec for spec in specs if spec["name"] in added],
+            created=created,
+            dropped=dropped,
             extended=extended,
+            reduced=reduced,
+            changed=changed,
+            searched=searched,
+            unsearched=unsearched,
             drop_baseline_notes=False,
             revision=revision,
             down_revision=_head(),
             create_date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
-            message=f"{summary[0].upper()}{summary[1:]}.",
+            message=textwrap.fill(f"{summary[0].upper()}{summary[1:]}.", 99),
         )
     )
+    _uv_run("ruff", "format", "--quiet", str(path))
     print(
-        f"The update changed the resources: {path} {summary}. Rows already there "
-        "take each new field's default (or none, for an optional one). Review it, commit it "
-        "with the update, then run `uv run alembic upgrade head`.",
+        f"The update changed the resources: {path} {summary}. Rows already there take each "
+        "new field's default (or none, for an optional one); if rows break a changed field's "
+        "new rule, the upgrade stops before changing anything and names them. Review it, "
+        "commit it with the update, then run `uv run alembic upgrade head`.",
         file=sys.stderr,
     )
+    if lost:
+        print(
+            f"Beware: `alembic upgrade head` then DROPS {'; '.join(lost)}. They are gone for "
+            "good once it runs (its downgrade brings the columns back empty): back them up "
+            "first if you need them.",
+            file=sys.stderr,
+        )
+    for module in kept_modules:
+        print(f"kept your edited {module} as a conflict: its resource is gone", file=sys.stderr)
     return 0
 
 

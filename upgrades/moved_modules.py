@@ -9,6 +9,7 @@ nothing the second time.
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +66,10 @@ def _mark_conflict(path: str, owners: str, released: str | None) -> None:
     _git("update-index", "--index-info", stdin="\n".join(lines) + "\n")
 
 
-def keep_edited(moved: dict[str, str], root: Path, what_happened: str) -> list[Path]:
-    """Put back the modules of `moved` (paths under `root`, and where their contents went)
-    that the owner had edited, marked, saying `what_happened` to them; return their paths."""
+def keep_edited(moved: Mapping[str, str | None], root: Path, what_happened: str) -> list[Path]:
+    """Put back the modules of `moved` (paths under `root`, and where their contents went, or
+    None if nowhere) that the owner had edited, marked, saying `what_happened` to them;
+    return their paths."""
     previous_answers = _before_update(_ANSWERS_FILE)
     if previous_answers is None:
         return []
@@ -90,13 +92,15 @@ def keep_edited(moved: dict[str, str], root: Path, what_happened: str) -> list[P
                     continue  # not edited: its deletion loses nothing
             # The owner's version stays as it was, on lines of its own between the markers.
             owners_lines = owners if owners.endswith("\n") else f"{owners}\n"
-            path.write_text(
-                "<<<<<<< before updating\n"
-                f"{owners_lines}"
-                "=======\n"
+            where = (
                 f"# {what_happened}; its contents are now in {destination}.\n"
                 "# Carry your changes over to them, then delete this file.\n"
-                ">>>>>>> after updating\n"
+                if destination is not None
+                else f"# {what_happened}.\n"
+                "# Keep what you still need elsewhere, then delete this file.\n"
+            )
+            path.write_text(
+                f"<<<<<<< before updating\n{owners_lines}=======\n{where}>>>>>>> after updating\n"
             )
             _mark_conflict(path.as_posix(), owners, released)
             kept.append(path)

@@ -1,0 +1,288 @@
+"""Resources changed through `copier update -d resources=...` on a service with rows, an
+owner revision and an owner edit: the revision the update writes, what it keeps, what it
+refuses, and what it drops only after saying so."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.harness import TEMPLATE_ROOT, Service
+from tests.releases import ReleaseClone, git
+from tests.revisions import OwnerDatabase, heads
+from tests.updates import commit, copy, files_with_conflicts, update
+from tests.user_changes import OWNER_REVISION, OWNER_REVISION_FILE, owner_revision
+from tests.variants import PACKAGE_NAME, Variant
+
+_DEFAULT_NOTES = TEMPLATE_ROOT / "includes" / "resources" / "notes.yml"
+_USERS = (
+    "INSERT INTO users (name, email) VALUES ('Ada', 'Ada@Example.com'), "
+    "('Grace', 'grace@example.com')"
+)
+
+
+def _owned_service(
+    template: Path,
+    tag: str,
+    tmp_path: Path,
+    variant: Variant,
+    env: dict[str, str],
+    resources: list[dict[str, Any]],
+    seed: tuple[str, ...],
+) -> tuple[Service, OwnerDatabase]:
+    """A service copied from `tag` with `resources`, its database holding users and `seed`,
+    and a revision of its owner's on top, applied and committed."""
+    project = copy(template, tag, tmp_path / "service", {**variant.answers, "resources": resources})
+    service = Service(f"{variant.id} from {tag}", project, PACKAGE_NAME, env)
+    service.sync()
+    (parent,) = heads(project)
+    (project / OWNER_REVISION_FILE).write_text(owner_revision(parent))
+    service.run("alembic", "upgrade", "head")
+    database = OwnerDatabase(project, PACKAGE_NAME, env)
+    database.execute(_USERS, *seed)
+    commit(project, "Service, with the owner's data migration")
+    return service, database
+
+
+def _assert_one_head_on_the_owners(service: Service) -> None:
+    assert files_with_conflicts(service.path) == []
+    (head,) = heads(service.path)
+    assert (
+        f'down_revision: str | Sequence[str] | None = "{OWNER_REVISION}"'
+        in next(service.path.glob(f"migrations/versions/{head}_*.py")).read_text()
+    )
+
+
+# Notes with a field of each kind a change can reach.
+_NOTES_BEFORE = {
+    "name": "notes",
+    "owner": "author",
+    "fields": {
+        "title": {"type": "string", "max_length": 100},
+        "description": {"type": "string", "min_length": 0, "max_length": 500, "default": ""},
+        "priority": {"type": "integer", "min": 1, "max": 5, "default": 3},
+        "mood": {"type": "choice", "choices": ["calm", "busy", "away"], "optional": True},
+        "code": {"type": "string", "max_length": 20, "optional": True},
+        "rating": {"type": "integer", "optional": True},
+        "summary": {"type": "string", "max_length": 200, "optional": True},
+    },
+    "search": ["title", "description"],
+}
+# Every field but priority's default changed, description renamed, summary removed.
+_NOTES_AFTER = {
+    "name": "notes",
+    "owner": "author",
+    "fields": {
+        "title": {"type": "string", "max_length": 10},
+        "body": {
+            "type": "string",
+            "min_length": 0,
+            "max_length": 500,
+            "default": "",
+            "renamed_from": "description",
+        },
+        "priority": {"type": "integer", "min": 1, "max": 3, "default": 2},
+        "mood": {"type": "choice", "choices": ["calm", "busy"], "default": "calm"},
+        "code": {"type": "string", "max_length": 20, "optional": True, "unique": True},
+        "rating": {"type": "integer"},
+    },
+    "search": ["title", "body"],
+}
+_NOTES_SEED = (
+    "INSERT INTO notes (title, description, priority, mood, code, rating, summary, author_id) "
+    "VALUES ('  Engines  ', 'on the analytical engine', 5, 'away', 'X1', NULL, 'long', 1), "
+    "('Compilers', 'A-0', 2, NULL, 'X1', 4, NULL, 2)"
+)
+_NOTES_THEN = "SELECT id, title, description, priority, mood, code, rating, summary FROM notes"
+_NOTES_NOW = "SELECT id, title, body, priority, mood, code, rating FROM notes ORDER BY id"
+# Each rule the rows break, in the order the revision checks them; what the owner then does.
+_BROKEN_RULES = [
+    ("rows of notes hold a title longer than 10 characters (id 1)", "title = trim(title)"),
+    ("rows of notes hold a priority outside 1 to 3 (id 1)", "priority = 3"),
+    ("rows of notes hold a mood that is not one of calm, busy (id 1)", "mood = 'busy'"),
+    ("rows of notes share their code with another row (id 1, 2)", "code = NULL"),
+    ("rows of notes have no rating (id 1)", "rating = 1"),
+]
+
+
+@pytest.mark.parametrize(
+    "variant", [Variant("sqlite", "core"), Variant("postgresql", "orm")], ids=lambda v: v.id
+)
+def test_changed_fields_alter_their_columns_once_no_row_breaks_a_new_rule(
+    variant: Variant,
+    release_clone: ReleaseClone,
+    tmp_path: Path,
+    database_env: Callable[[Variant], dict[str, str]],
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """Limits, choices, optional and unique changed, a field renamed and one removed: the
+    update's revision stops before changing anything while rows break a new rule, naming
+    them; once they are mended it alters the columns, keeps every value, fills the defaults,
+    drops what the update said it would, and its downgrade undoes it."""
+    service, database = _owned_service(
+        release_clone.path,
+        release_clone.current.tag,
+        tmp_path,
+        variant,
+        database_env(variant),
+        [_NOTES_BEFORE],
+        (_NOTES_SEED,),
+    )
+    project = service.path
+    schemas = project / "src" / PACKAGE_NAME / "schemas" / "notes.py"
+    edited = schemas.read_text().replace("for notes.", "for notes, as the app reads them.")
+    schemas.write_text(edited)
+    commit(project, "The owner's edit")
+    capfd.readouterr()
+
+    update(project, release_clone.current.tag, data={"resources": [_NOTES_AFTER]})
+
+    said = capfd.readouterr().err
+    assert "renames notes.description to body" in said
+    assert "DROPS the column notes.summary with its values" in said
+    _assert_one_head_on_the_owners(service)
+    assert schemas.read_text().startswith('"""The API contract for notes, as the app reads them.')
+    (before,) = heads(project)
+    service.sync()
+    for broken, mended in _BROKEN_RULES:
+        rows = database.rows(f"{_NOTES_THEN} ORDER BY id")
+        assert broken in service.run_failing("alembic", "upgrade", "head")
+        assert database.rows(f"{_NOTES_THEN} ORDER BY id") == rows
+        assert "(head)" not in service.run("alembic", "current")
+        database.execute(f"UPDATE notes SET {mended} WHERE id = 1")
+    service.run("alembic", "upgrade", "head")
+
+    assert f"{before} (head)" in service.run("alembic", "current")
+    assert database.rows(_NOTES_NOW) == [
+        (1, "Engines", "on the analytical engine", 3, "busy", None, 1),
+        (2, "Compilers", "A-0", 2, "calm", "X1", 4),
+    ]
+    for broken in ("priority = 4", "mood = 'away'", "code = 'X1'"):
+        with pytest.raises(Exception, match=r"(?i)constraint"):
+            database.execute(f"UPDATE notes SET {broken} WHERE id = 1")
+    service.run("alembic", "check")
+    service.run("alembic", "downgrade", "-1")
+    assert database.rows(f"{_NOTES_THEN} ORDER BY id") == [
+        (1, "Engines", "on the analytical engine", 3, "busy", None, 1, None),
+        (2, "Compilers", "A-0", 2, "calm", "X1", 4, None),
+    ]
+    service.run("alembic", "upgrade", "head")
+    service.check()
+
+
+# A resource added to the default notes: tags, each on one note.
+_TAGS = {
+    "name": "tags",
+    "fields": {
+        "label": {"type": "string", "max_length": 40},
+        "note": {"type": "reference", "to": "notes", "on_delete": "cascade", "embed": ["title"]},
+    },
+    "search": ["label"],
+}
+_NOTES_AND_TAGS_SEED = (
+    "INSERT INTO notes (title, description, author_id) VALUES ('Engines', 'on engines', 1)",
+    "INSERT INTO tags (label, note_id) VALUES ('history', 1), ('maths', 1)",
+)
+
+
+@pytest.mark.parametrize(
+    "variant", [Variant("sqlite", "orm"), Variant("postgresql", "core")], ids=lambda v: v.id
+)
+def test_a_removed_resource_drops_its_table_and_keeps_its_edited_modules_as_conflicts(
+    variant: Variant,
+    release_clone: ReleaseClone,
+    tmp_path: Path,
+    database_env: Callable[[Variant], dict[str, str]],
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """Tags gone from the answer: their modules go, but the one their owner edited stays, as
+    a conflict git lists; the update says plainly that the revision drops the table; it does,
+    keeping the notes, and its downgrade brings the table back empty."""
+    (notes,) = yaml.safe_load(_DEFAULT_NOTES.read_text())
+    service, database = _owned_service(
+        release_clone.path,
+        release_clone.current.tag,
+        tmp_path,
+        variant,
+        database_env(variant),
+        [notes, _TAGS],
+        _NOTES_AND_TAGS_SEED,
+    )
+    project = service.path
+    router = project / "src" / PACKAGE_NAME / "routers" / "tags.py"
+    router.write_text(router.read_text().replace('"""Create a tag."""', '"""Tag a note."""'))
+    commit(project, "The owner's edit")
+    notes_rows = database.rows("SELECT id, title, description FROM notes")
+    capfd.readouterr()
+
+    update(project, release_clone.current.tag, data={"resources": [notes]})
+
+    said = capfd.readouterr().err
+    assert "DROPS the table tags with its rows" in said
+    assert f"kept your edited src/{PACKAGE_NAME}/routers/tags.py as a conflict" in said
+    assert files_with_conflicts(project) == [f"src/{PACKAGE_NAME}/routers/tags.py"]
+    assert git(project, "diff", "--name-only", "--diff-filter=U").split() == [
+        f"src/{PACKAGE_NAME}/routers/tags.py"
+    ]
+    assert '"""Tag a note."""' in router.read_text()
+    for gone in (f"src/{PACKAGE_NAME}/stores/tags.py", "tests/test_tags.py"):
+        assert not (project / gone).exists(), gone
+    git(project, "rm", "--quiet", f"src/{PACKAGE_NAME}/routers/tags.py")
+    _assert_one_head_on_the_owners(service)
+    service.sync()
+    service.run("alembic", "upgrade", "head")
+
+    assert database.rows("SELECT id, title, description FROM notes") == notes_rows
+    with pytest.raises(Exception, match="tags"):
+        database.rows("SELECT count(*) FROM tags")
+    service.run("alembic", "check")
+    service.run("alembic", "downgrade", "-1")
+    assert database.rows("SELECT count(*) FROM tags") == [(0,)]
+    service.run("alembic", "upgrade", "head")
+    service.check()
+
+
+def _notes_with(**fields: Any) -> list[dict[str, Any]]:
+    """The default notes, with `fields` set (None removes one, and its search)."""
+    (notes,) = yaml.safe_load(_DEFAULT_NOTES.read_text())
+    notes["search"] = [name for name in notes["search"] if fields.get(name, True) is not None]
+    for name, spec in fields.items():
+        if spec is None:
+            del notes["fields"][name]
+        else:
+            notes["fields"][name] = spec
+    return [notes]
+
+
+_REFUSALS = {
+    "notes.description is gone and notes.details is new, both string: if description became "
+    "details, give details `renamed_from: description`": _notes_with(
+        description=None, details={"type": "string", "max_length": 500, "default": ""}
+    ),
+    "notes.title changes type from string to text": _notes_with(
+        title={"type": "text", "max_length": 100}
+    ),
+    "notes.rating is required and has no default": _notes_with(
+        rating={"type": "integer", "min": 1, "max": 5}
+    ),
+    "notes changes its owner": [{**_notes_with()[0], "owner": "writer"}],
+    "notes is gone and books, with the same fields, is new": [
+        {**_notes_with()[0], "name": "books"}
+    ],
+}
+
+
+def test_a_change_that_cannot_be_migrated_is_refused_before_anything_is_written(
+    release_clone: ReleaseClone, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    project = copy(release_clone.path, release_clone.current.tag, tmp_path / "service", {})
+    commit(project, "Service")
+
+    for message, resources in _REFUSALS.items():
+        with pytest.raises(Exception, match=r"exit status 1|returned non-zero"):
+            update(project, release_clone.current.tag, data={"resources": resources})
+
+        assert message in capfd.readouterr().err
+        assert git(project, "status", "--porcelain") == ""
