@@ -172,7 +172,7 @@ def test_changed_fields_alter_their_columns_once_no_row_breaks_a_new_rule(
     service.check()
 
 
-# A resource added to the default notes: tags, each on one note.
+# Resources beside the default notes: tags, each on one note, and stickers.
 _TAGS = {
     "name": "tags",
     "fields": {
@@ -181,25 +181,28 @@ _TAGS = {
     },
     "search": ["label"],
 }
-_NOTES_AND_TAGS_SEED = (
+_STICKERS = {"name": "stickers", "fields": {"shape": {"type": "choice", "choices": ["star"]}}}
+_RESOURCES_SEED = (
     "INSERT INTO notes (title, description, author_id) VALUES ('Engines', 'on engines', 1)",
     "INSERT INTO tags (label, note_id) VALUES ('history', 1), ('maths', 1)",
+    "INSERT INTO stickers (shape) VALUES ('star')",
 )
 
 
 @pytest.mark.parametrize(
     "variant", [Variant("sqlite", "orm"), Variant("postgresql", "core")], ids=lambda v: v.id
 )
-def test_a_removed_resource_drops_its_table_and_keeps_its_edited_modules_as_conflicts(
+def test_a_renamed_resource_keeps_its_rows_and_a_removed_one_drops_its_table(
     variant: Variant,
     release_clone: ReleaseClone,
     tmp_path: Path,
     database_env: Callable[[Variant], dict[str, str]],
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    """Tags gone from the answer: their modules go, but the one their owner edited stays, as
-    a conflict git lists; the update says plainly that the revision drops the table; it does,
-    keeping the notes, and its downgrade brings the table back empty."""
+    """Notes renamed to books (`renamed_from`), the tags referring to them, stickers gone: the
+    revision renames the table with its constraints and indexes, keeping every row, and drops
+    stickers' table after the update said so plainly. The modules of both go, except those
+    their owner edited, which stay as conflicts git lists. The downgrade undoes it all."""
     (notes,) = yaml.safe_load(_DEFAULT_NOTES.read_text())
     service, database = _owned_service(
         release_clone.path,
@@ -207,39 +210,66 @@ def test_a_removed_resource_drops_its_table_and_keeps_its_edited_modules_as_conf
         tmp_path,
         variant,
         database_env(variant),
-        [notes, _TAGS],
-        _NOTES_AND_TAGS_SEED,
+        [notes, _TAGS, _STICKERS],
+        _RESOURCES_SEED,
     )
     project = service.path
-    router = project / "src" / PACKAGE_NAME / "routers" / "tags.py"
-    router.write_text(router.read_text().replace('"""Create a tag."""', '"""Tag a note."""'))
-    commit(project, "The owner's edit")
-    notes_rows = database.rows("SELECT id, title, description FROM notes")
+    routers = project / "src" / PACKAGE_NAME / "routers"
+    edited = {
+        routers / "notes.py": ('"""Create a note."""', '"""Write a note."""'),
+        routers / "stickers.py": ('"""Create a sticker."""', '"""Stick a sticker."""'),
+    }
+    for path, (before, after) in edited.items():
+        path.write_text(path.read_text().replace(before, after))
+    commit(project, "The owner's edits")
+    rows = database.rows("SELECT id, title, description, author_id FROM notes")
+    tags = database.rows("SELECT id, label, note_id FROM tags ORDER BY id")
+    books = {**notes, "name": "books", "renamed_from": "notes"}
     capfd.readouterr()
 
-    update(project, release_clone.current.tag, data={"resources": [notes]})
+    update(
+        project,
+        release_clone.current.tag,
+        data={
+            "resources": [
+                books,
+                {
+                    **_TAGS,
+                    "fields": {
+                        **_TAGS["fields"],
+                        "note": {**_TAGS["fields"]["note"], "to": "books"},
+                    },
+                },
+            ]
+        },
+    )
 
     said = capfd.readouterr().err
-    assert "DROPS the table tags with its rows" in said
-    assert f"kept your edited src/{PACKAGE_NAME}/routers/tags.py as a conflict" in said
-    assert files_with_conflicts(project) == [f"src/{PACKAGE_NAME}/routers/tags.py"]
-    assert git(project, "diff", "--name-only", "--diff-filter=U").split() == [
-        f"src/{PACKAGE_NAME}/routers/tags.py"
-    ]
-    assert '"""Tag a note."""' in router.read_text()
-    for gone in (f"src/{PACKAGE_NAME}/stores/tags.py", "tests/test_tags.py"):
-        assert not (project / gone).exists(), gone
-    git(project, "rm", "--quiet", f"src/{PACKAGE_NAME}/routers/tags.py")
+    assert "renames the table notes to books" in said
+    assert "DROPS the table stickers with its rows" in said
+    conflicts = sorted(path.relative_to(project).as_posix() for path in edited)
+    assert files_with_conflicts(project) == conflicts
+    assert git(project, "diff", "--name-only", "--diff-filter=U").split() == conflicts
+    for path, (_, after) in edited.items():
+        assert after in path.read_text()
+    for gone in ("stores/notes.py", "stores/stickers.py"):
+        assert not (project / "src" / PACKAGE_NAME / gone).exists(), gone
+    assert not (project / "tests" / "test_stickers.py").exists()
+    assert (routers / "books.py").is_file()
+    git(project, "rm", "--quiet", *conflicts)
     _assert_one_head_on_the_owners(service)
     service.sync()
     service.run("alembic", "upgrade", "head")
 
-    assert database.rows("SELECT id, title, description FROM notes") == notes_rows
-    with pytest.raises(Exception, match="tags"):
-        database.rows("SELECT count(*) FROM tags")
+    assert database.rows("SELECT id, title, description, author_id FROM books") == rows
+    assert database.rows("SELECT id, label, note_id FROM tags ORDER BY id") == tags
+    for table in ("notes", "stickers"):
+        with pytest.raises(Exception, match=table):
+            database.rows(f"SELECT count(*) FROM {table}")
     service.run("alembic", "check")
     service.run("alembic", "downgrade", "-1")
-    assert database.rows("SELECT count(*) FROM tags") == [(0,)]
+    assert database.rows("SELECT id, title, description, author_id FROM notes") == rows
+    assert database.rows("SELECT count(*) FROM stickers") == [(0,)]
     service.run("alembic", "upgrade", "head")
     service.check()
 
@@ -268,9 +298,8 @@ _REFUSALS = {
         rating={"type": "integer", "min": 1, "max": 5}
     ),
     "notes changes its owner": [{**_notes_with()[0], "owner": "writer"}],
-    "notes is gone and books, with the same fields, is new": [
-        {**_notes_with()[0], "name": "books"}
-    ],
+    "notes is gone and books, with the same fields, is new: if notes became books, give books "
+    "`renamed_from: notes`": [{**_notes_with()[0], "name": "books"}],
 }
 
 

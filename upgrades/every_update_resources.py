@@ -126,7 +126,7 @@ def _objects(field: dict[str, Any]) -> dict[str, object]:
     if field["unique"]:
         objects["unique"] = True
     if field["type"] == "reference":
-        objects["foreignkey"] = field["on_delete"]
+        objects["foreignkey"] = (field["to"], field["on_delete"])
         if not field["unique"]:
             objects["index"] = True
     return objects
@@ -179,25 +179,28 @@ def _head() -> str:
     return head
 
 
-def _keep_edited_modules(removed: list[str]) -> list[Path]:
-    """Put back, as conflicts, the modules of removed resources that their owner had edited."""
+def _keep_edited_modules(gone: dict[str, str | None]) -> list[Path]:
+    """Put back, as conflicts, the modules of the resources gone from the answer (each name
+    with where its code went, if anywhere) that their owner had edited."""
+    if not gone:
+        return []
     tracked = subprocess.run(
         ["git", "ls-tree", "-r", "--name-only", "HEAD"], capture_output=True, text=True, check=True
     ).stdout.split()
 
-    def removed_resources_module(path: Path) -> bool:
-        return any(
-            path.stem in (name, f"test_{name}") or path.stem.startswith(f"test_{name}_")
-            for name in removed
-        )
+    def resource_of(path: Path) -> str | None:
+        for name in gone:
+            if path.stem in (name, f"test_{name}") or path.stem.startswith(f"test_{name}_"):
+                return name
+        return None
 
-    gone: dict[str, str | None] = {
-        path: None
+    modules = {
+        path: gone[name]
         for path in tracked
-        if not Path(path).exists() and removed_resources_module(Path(path))
+        if not Path(path).exists() and (name := resource_of(Path(path))) is not None
     }
     what = "The update removed this module: its resource is gone from the answers"
-    return keep_edited(gone, Path(), what) if gone else []
+    return keep_edited(modules, Path(), what) if modules else []
 
 
 def after(template: Path, resources: list[dict[str, Any]], features: list[str]) -> int:
@@ -218,10 +221,19 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
     slug = [f"create_{'_'.join(changes.added)}"] if changes.added else []
     slug += [f"drop_{'_'.join(changes.removed)}"] if changes.removed else []
     lost = [f"the table {name} with its rows" for name in changes.removed]
+    renamed, moved = [], {}
     for kept in changes.kept:
-        name = kept.name
-        was = {field["name"]: field for field in old_specs[name]["fields"]}
+        name, source = kept.name, kept.renamed_from or kept.name
+        was = {field["name"]: field for field in old_specs[source]["fields"]}
         now = {field["name"]: field for field in new_specs[name]["fields"]}
+        if kept.renamed_from:
+            # Renamed first: every later operation finds the table under its new name.
+            renamed.append({"old": source, "new": name, "fields": list(was.values())})
+            said.append(f"renames the table {source} to {name}")
+            slug.append(f"rename_{source}_to_{name}")
+            moved[source] = f"the modules of {name}"
+            unsearched += [[source, column] for column in old_specs[source]["search"]]
+            searched += [[name, column] for column in new_specs[name]["search"]]
         if kept.added:
             extended.append(
                 {"resource": new_specs[name], "fields": [now[field] for field in kept.added]}
@@ -234,7 +246,7 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
                 field if field["optional"] or field["has_default"] else {**field, "optional": True}
                 for field in (was[gone] for gone in kept.removed)
             ]
-            reduced.append({"resource": old_specs[name], "fields": fields})
+            reduced.append({"resource": {**old_specs[source], "name": name}, "fields": fields})
             said.append(f"drops {', '.join(kept.removed)} from {name}")
             slug.append(f"drop_{'_'.join(kept.removed)}_from_{name}")
             lost += [
@@ -259,12 +271,12 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
         if altered:
             said.append(f"changes {', '.join(altered)} in {name}")
             slug.append(f"change_{'_'.join(altered)}_in_{name}")
-        searched += [[name, column] for column in kept.search_added]
-        unsearched += [[name, column] for column in kept.search_removed]
-        if kept.search_added or kept.search_removed:
+        if (kept.search_added or kept.search_removed) and not kept.renamed_from:
+            searched += [[name, column] for column in kept.search_added]
+            unsearched += [[name, column] for column in kept.search_removed]
             said.append(f"indexes the searches of {name} anew")
             slug.append(f"index_{name}_searches")
-    kept_modules = _keep_edited_modules(changes.removed) if changes.removed else []
+    kept_modules = _keep_edited_modules({**dict.fromkeys(changes.removed), **moved})
     if not said:
         return 0
     summary = "; ".join(said)
@@ -274,6 +286,7 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
         environment.get_template("includes/resources/revision.py.jinja").render(
             created=created,
             dropped=dropped,
+            renamed=renamed,
             extended=extended,
             reduced=reduced,
             changed=changed,
@@ -297,12 +310,15 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
     if lost:
         print(
             f"Beware: `alembic upgrade head` then DROPS {'; '.join(lost)}. They are gone for "
-            "good once it runs (its downgrade brings the columns back empty): back them up "
+            "good once it runs (its downgrade brings them back empty): back them up "
             "first if you need them.",
             file=sys.stderr,
         )
     for module in kept_modules:
-        print(f"kept your edited {module} as a conflict: its resource is gone", file=sys.stderr)
+        print(
+            f"kept your edited {module} as a conflict: its resource is gone or renamed",
+            file=sys.stderr,
+        )
     return 0
 
 

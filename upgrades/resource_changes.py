@@ -1,9 +1,9 @@
 """What a change to the `resources` answer does to the tables, and what this release refuses.
 
 Compared here: the answer as the service's last commit holds it and the answer the update
-gives, resource by resource and field by field. A field under a new name is a rename only
-when it says `renamed_from: <old name>`; otherwise a field that goes and one that comes with
-the same type could be either, and the change is refused until the answer says which.
+gives, resource by resource and field by field. A resource or a field under a new name is a
+rename only when it says `renamed_from: <old name>`; otherwise one that goes and one that
+comes alike could be either, and the change is refused until the answer says which.
 """
 
 from dataclasses import dataclass, field
@@ -18,6 +18,8 @@ class KeptResource:
     """A resource both answers have, and what happens to its fields."""
 
     name: str
+    # The name its table had, if the answer renames it.
+    renamed_from: str | None = None
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     # New name -> old name.
@@ -30,6 +32,7 @@ class KeptResource:
     def touches_tables(self) -> bool:
         return any(
             (
+                self.renamed_from,
                 self.added,
                 self.removed,
                 self.renamed,
@@ -55,8 +58,11 @@ def _bare(spec: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in spec.items() if key not in _CODE_ONLY}
 
 
-def _column_problem(resource: str, name: str, was: dict[str, Any], now: dict[str, Any]) -> str:
-    """Why a field's change cannot be migrated here, or "" if it can."""
+def _column_problem(
+    resource: str, name: str, was: dict[str, Any], now: dict[str, Any], tables: dict[str, str]
+) -> str:
+    """Why a field's change cannot be migrated here, or "" if it can (`tables`: the tables
+    the answer renames, old name -> new)."""
     where = f"{resource}.{name}"
     if was["type"] != now["type"]:
         return (
@@ -64,7 +70,7 @@ def _column_problem(resource: str, name: str, was: dict[str, Any], now: dict[str
             "converting; add a field of the new type, copy the values over in a revision of "
             "your own, then remove the old field"
         )
-    if now["type"] == "reference" and was.get("to") != now.get("to"):
+    if now["type"] == "reference" and tables.get(was["to"], was["to"]) != now.get("to"):
         return (
             f"{where} refers to {now.get('to')} instead of {was.get('to')}: its values are "
             f"ids of {was.get('to')}; add a new reference field and remove this one"
@@ -98,9 +104,11 @@ def _added_field_problem(resource: str, name: str, spec: dict[str, Any]) -> str:
     )
 
 
-def _kept(was: dict[str, Any], now: dict[str, Any], problems: list[str]) -> KeptResource:
+def _kept(
+    was: dict[str, Any], now: dict[str, Any], tables: dict[str, str], problems: list[str]
+) -> KeptResource:
     name = now["name"]
-    kept = KeptResource(name)
+    kept = KeptResource(name, renamed_from=now.get("renamed_from") if name != was["name"] else None)
     if was.get("owner") != now.get("owner"):
         problems.append(
             f"{name} changes its owner: this release does not migrate owners; keep "
@@ -129,7 +137,7 @@ def _kept(was: dict[str, Any], now: dict[str, Any], problems: list[str]) -> Kept
                 problems.append(problem)
             continue
         if _bare(before) != _bare(spec):
-            if problem := _column_problem(name, field_name, before, spec):
+            if problem := _column_problem(name, field_name, before, spec, tables):
                 problems.append(problem)
             kept.changed.append(field_name)
     kept.removed = [
@@ -156,21 +164,35 @@ def plan(previous: list[dict[str, Any]], resources: list[dict[str, Any]]) -> Pla
     """What going from the `previous` answer to `resources` does to the tables."""
     was = {resource["name"]: resource for resource in previous}
     now = {resource["name"]: resource for resource in resources}
+    # A resource is renamed when it says so and its old name is gone from the answer.
+    sources = {
+        name: resource["renamed_from"]
+        for name, resource in now.items()
+        if name not in was
+        and resource.get("renamed_from") in was
+        and resource["renamed_from"] not in now
+    }
+    tables = {source: name for name, source in sources.items()}
     result = Plan(
-        added=[name for name in now if name not in was],
-        removed=[name for name in was if name not in now],
+        added=[name for name in now if name not in was and name not in sources],
+        removed=[name for name in was if name not in now and name not in tables],
     )
     for name, resource in now.items():
-        if name in was:
-            kept = _kept(was[name], resource, result.problems)
+        if name in was or name in sources:
+            kept = _kept(was[sources.get(name, name)], resource, tables, result.problems)
             if kept.touches_tables():
                 result.kept.append(kept)
+        elif resource.get("renamed_from") is not None:
+            result.problems.append(
+                f"{name} is renamed_from {resource['renamed_from']}, which is not a resource "
+                "the service had"
+            )
     for gone in result.removed:
         for come in result.added:
             if set(was[gone].get("fields") or {}) == set(now[come].get("fields") or {}):
                 result.problems.append(
-                    f"{gone} is gone and {come}, with the same fields, is new: this release "
-                    f"does not rename tables; keep {gone}, or remove it in one update and add "
-                    f"{come} in the next (its rows do not move)"
+                    f"{gone} is gone and {come}, with the same fields, is new: if {gone} "
+                    f"became {come}, give {come} `renamed_from: {gone}` to keep its rows; if "
+                    f"not, remove {gone} in one update and add {come} in the next"
                 )
     return result
