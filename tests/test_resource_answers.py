@@ -75,6 +75,17 @@ REFUSALS = [
     ),
     pytest.param(_one({}), "books.fields: must map each field", id="no-fields"),
     pytest.param(
+        _one({"t": _text(), "u": _text(renamed_from="t")}),
+        "books.u: renamed_from names t, which is a field here now",
+        id="renamed-from-a-field",
+    ),
+    pytest.param(
+        _one({"t": _text()}, renamed_from="Old Books"),
+        "books: renamed_from must name the resource as it was called before, which no resource "
+        'here is called now; got "Old Books"',
+        id="renamed-from-not-a-name",
+    ),
+    pytest.param(
         _one({"from": _text()}), 'books.from: the field name "from" is a Python keyword', id="kw"
     ),
     pytest.param(

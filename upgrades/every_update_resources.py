@@ -164,21 +164,6 @@ def _does_something(change: dict[str, Any]) -> bool:
     return any(change[key] for key in ("drop", "create", "rename", "retype", "renull", "checks"))
 
 
-def _uv_run(*args: str) -> str:
-    """`uv run <args>` in the service's own environment (not Copier's); its output."""
-    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
-    ran = subprocess.run(
-        ["uv", "run", "--quiet", *args], capture_output=True, text=True, env=env, check=True
-    )
-    return ran.stdout
-
-
-def _head() -> str:
-    listed = _uv_run("alembic", "heads")
-    (head,) = [line.split()[0] for line in listed.splitlines() if line.strip()]
-    return head
-
-
 def _keep_edited_modules(gone: dict[str, str | None]) -> list[Path]:
     """Put back, as conflicts, the modules of the resources gone from the answer (each name
     with where its code went, if anywhere) that their owner had edited."""
@@ -309,9 +294,9 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
     )
     if lost:
         print(
-            f"Beware: `alembic upgrade head` then DROPS {'; '.join(lost)}. They are gone for "
-            "good once it runs (its downgrade brings them back empty): back them up "
-            "first if you need them.",
+            f"Beware: `alembic upgrade head` then runs {path}, which DROPS {'; '.join(lost)}. "
+            "They are gone for good once it runs (its downgrade brings them back empty): back "
+            "them up first if you need them.",
             file=sys.stderr,
         )
     for module in kept_modules:
