@@ -4,11 +4,9 @@ after the update, the owner's revisions as they wrote them, every row kept."""
 import subprocess
 import sys
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.harness import TEMPLATE_ROOT, Service, assert_suite_passed, command_env
 from tests.releases import ReleaseClone, git
@@ -209,114 +207,3 @@ def test_revisions_left_in_conflict_are_reported_not_merged(
         result.stderr
     )
     assert sorted(project.glob("migrations/versions/*")) == before
-
-
-# A resource added later to the default notes: tags, each on one note.
-_TAGS = {
-    "name": "tags",
-    "fields": {
-        "label": {"type": "string", "max_length": 40},
-        "note": {"type": "reference", "to": "notes", "on_delete": "cascade", "embed": ["title"]},
-    },
-    "search": ["label"],
-}
-
-
-@pytest.mark.parametrize(
-    "variant", [Variant("sqlite", "orm"), Variant("postgresql", "core")], ids=lambda v: v.id
-)
-def test_a_resource_added_by_update_gets_its_table_on_the_services_head(
-    variant: Variant,
-    release_clone: ReleaseClone,
-    tmp_path: Path,
-    database_env: Callable[[Variant], dict[str, str]],
-) -> None:
-    """`copier update -d resources=...` with one more resource: its code, and a revision for
-    its table on top of the owner's; every row kept, the owner's edit elsewhere kept."""
-    service, database = _service_with_rows(
-        release_clone.path, release_clone.current.tag, tmp_path, variant, database_env(variant)
-    )
-    project = service.path
-    (parent,) = heads(project)
-    owner_file = project / OWNER_REVISION_FILE
-    owner_file.write_text(owner_revision(parent))
-    service.run("alembic", "upgrade", "head")
-    router = project / "src" / PACKAGE_NAME / "routers" / "notes.py"
-    router.write_text(router.read_text().replace('"""Create a note."""', '"""Write a note."""'))
-    users, notes = database.rows(_USERS), database.rows(_NOTES)
-    commit(project, "The owner's data migration and edit")
-    default = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
-
-    update(project, release_clone.current.tag, data={"resources": [*default, _TAGS]})
-
-    assert files_with_conflicts(project) == []
-    assert '"""Write a note."""' in router.read_text()
-    assert owner_file.read_text() == owner_revision(parent)
-    (added,) = project.glob("migrations/versions/*_create_tags.py")
-    assert f'down_revision: str | Sequence[str] | None = "{OWNER_REVISION}"' in added.read_text()
-    (head,) = heads(project)
-    assert head == added.name.split("_")[0]
-    service.sync()
-    service.run("alembic", "upgrade", "head")
-    assert (database.rows(_USERS), database.rows(_NOTES)) == (users, notes)
-    assert database.rows("SELECT count(*) FROM tags") == [(0,)]
-    service.check()
-    commit(project, "Tags")
-    update(project, release_clone.current.tag)
-    assert git(project, "status", "--porcelain") == "", "a second update changed files"
-
-
-# Fields a later answer adds to notes, one of each kind an existing table can take.
-_NEW_NOTE_FIELDS = {
-    "pinned": {"type": "boolean", "default": False},
-    "priority": {"type": "integer", "min": 1, "max": 5, "default": 3},
-    "mood": {"type": "choice", "choices": ["calm", "busy"], "default": "calm"},
-    "price": {"type": "decimal", "digits": 6, "places": 2, "default": "9.50"},
-    "due_on": {"type": "date", "optional": True},
-    "code": {"type": "string", "max_length": 20, "unique": True, "optional": True},
-}
-_NEW_NOTE_COLUMNS = "SELECT id, pinned, priority, mood, price, due_on, code FROM notes ORDER BY id"
-
-
-@pytest.mark.parametrize(
-    "variant", [Variant("sqlite", "orm"), Variant("postgresql", "core")], ids=lambda v: v.id
-)
-def test_fields_added_by_update_get_columns_that_the_rows_there_fill_with_defaults(
-    variant: Variant,
-    release_clone: ReleaseClone,
-    tmp_path: Path,
-    database_env: Callable[[Variant], dict[str, str]],
-) -> None:
-    """`copier update -d resources=...` with fields added to notes: their code, and a revision
-    on the owner's head that adds their columns; the notes there keep every value and take
-    the defaults, and the revision undoes cleanly."""
-    service, database = _service_with_rows(
-        release_clone.path, release_clone.current.tag, tmp_path, variant, database_env(variant)
-    )
-    project = service.path
-    (parent,) = heads(project)
-    owner_file = project / OWNER_REVISION_FILE
-    owner_file.write_text(owner_revision(parent))
-    service.run("alembic", "upgrade", "head")
-    users, notes = database.rows(_USERS), database.rows(_NOTES)
-    commit(project, "The owner's data migration")
-    (notes_spec,) = yaml.safe_load((TEMPLATE_ROOT / "includes/resources/notes.yml").read_text())
-    notes_spec["fields"].update(_NEW_NOTE_FIELDS)
-
-    update(project, release_clone.current.tag, data={"resources": [notes_spec]})
-
-    assert files_with_conflicts(project) == []
-    (added,) = project.glob("migrations/versions/*_add_*_to_notes.py")
-    assert f'down_revision: str | Sequence[str] | None = "{OWNER_REVISION}"' in added.read_text()
-    service.sync()
-    service.run("alembic", "upgrade", "head")
-    assert (database.rows(_USERS), database.rows(_NOTES)) == (users, notes)
-    filled = [
-        (row[0], bool(row[1]), row[2], row[3], Decimal(str(row[4])), row[5], row[6])
-        for row in database.rows(_NEW_NOTE_COLUMNS)
-    ]
-    assert filled == [(note[0], False, 3, "calm", Decimal("9.50"), None, None) for note in notes]
-    service.run("alembic", "downgrade", "-1")
-    assert database.rows(_NOTES) == notes
-    service.run("alembic", "upgrade", "head")
-    service.check()

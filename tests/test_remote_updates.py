@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.harness import UV, command_env
@@ -19,6 +20,8 @@ from tests.updates import CONFLICT_START, commit, copy
 
 ANSWERS = {"project_name": "Fleet member", "features": ["github_actions"]}
 SCRIPT = Path("scripts/template_update.py")
+# The suffix of the release `next_release` adds after this one.
+NEXT = ".post1"
 # The Copier these tests run, for the script too: the same one `copier update` is here.
 COPIER = f"{sys.executable} -m copier"
 
@@ -90,11 +93,30 @@ def _changed_and_unchanged(old: Path, new: Path) -> tuple[tuple[Path, str], Path
     return changed, unchanged
 
 
-def _owners_service(clone: ReleaseClone, tmp_path: Path, *, conflicting: bool) -> Path:
+@pytest.fixture(scope="module")
+def next_release(release_clone: ReleaseClone, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The release clone with one more release on top (`NEXT`), which changes a line of every
+    service's README: so an update moves lines whatever this release changes."""
+    template = tmp_path_factory.mktemp("next") / "template"
+    git(template.parent, "clone", "--quiet", "--no-local", str(release_clone.path), str(template))
+    readme = template / "template" / "README.md.jinja"
+    text = readme.read_text()
+    heading = next(line for line in text.splitlines() if line.startswith("## "))
+    readme.write_text(text.replace(heading, f"{heading} (as the next release has it)", 1))
+    commit(template, "The next release")
+    git(template, "tag", f"v{release_clone.current.version}{NEXT}")
+    return template
+
+
+def _owners_service(
+    release_clone: ReleaseClone, template: Path, tmp_path: Path, *, conflicting: bool
+) -> Path:
     """A service from the previous release with the owner's edit, and the update script as the
     service has it from this release on, committed."""
-    project = copy(clone.path, clone.previous.tag, tmp_path / "service", ANSWERS)
-    fresh = copy(clone.path, clone.current.tag, tmp_path / "fresh", ANSWERS)
+    previous = release_clone.previous.tag
+    newest = f"v{release_clone.current.version}{NEXT}"
+    project = copy(template, previous, tmp_path / "service", ANSWERS)
+    fresh = copy(template, newest, tmp_path / "fresh", ANSWERS)
     (changed, line), unchanged = _changed_and_unchanged(project, fresh)
     if conflicting:
         text = (project / changed).read_text()
@@ -126,18 +148,17 @@ def run_script(project: Path) -> tuple[subprocess.CompletedProcess[str], dict[st
 
 
 def test_the_update_script_commits_what_copier_update_writes(
-    release_clone: ReleaseClone, tmp_path: Path
+    release_clone: ReleaseClone, next_release: Path, tmp_path: Path
 ) -> None:
-    project = _owners_service(release_clone, tmp_path, conflicting=False)
+    project = _owners_service(release_clone, next_release, tmp_path, conflicting=False)
     twin = tmp_path / "twin"
     shutil.copytree(project, twin, symlinks=True)
     base = git(project, "rev-parse", "HEAD").strip()
 
     _, outputs, summary = run_script(project)
 
-    version = answers_of(project)["_commit"]
-    assert version == release_clone.current.tag
-    assert outputs["branch"] == f"template-update/{release_clone.current.version}"
+    assert answers_of(project)["_commit"] == f"v{release_clone.current.version}{NEXT}"
+    assert outputs["branch"] == f"template-update/{release_clone.current.version}{NEXT}"
     assert outputs["ready"] == "true", summary
     assert git(project, "branch", "--show-current").strip() == outputs["branch"]
     update_commit = git(project, "rev-list", "--reverse", f"{base}..HEAD").split()[0]
@@ -148,9 +169,9 @@ def test_the_update_script_commits_what_copier_update_writes(
 
 
 def test_the_update_script_lists_conflicts_for_a_draft(
-    release_clone: ReleaseClone, tmp_path: Path
+    release_clone: ReleaseClone, next_release: Path, tmp_path: Path
 ) -> None:
-    project = _owners_service(release_clone, tmp_path, conflicting=True)
+    project = _owners_service(release_clone, next_release, tmp_path, conflicting=True)
 
     _, outputs, summary = run_script(project)
 

@@ -3,6 +3,7 @@ owner revision and an owner edit: the revision the update writes, what it keeps,
 refuses, and what it drops only after saying so."""
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -66,11 +67,12 @@ _NOTES_BEFORE = {
         "mood": {"type": "choice", "choices": ["calm", "busy", "away"], "optional": True},
         "code": {"type": "string", "max_length": 20, "optional": True},
         "rating": {"type": "integer", "optional": True},
-        "summary": {"type": "string", "max_length": 200, "optional": True},
+        "summary": {"type": "text", "max_length": 200, "optional": True},
     },
     "search": ["title", "description"],
 }
-# Every field but priority's default changed, description renamed, summary removed.
+# Every field but priority's default changed, description renamed, summary removed, fields
+# added.
 _NOTES_AFTER = {
     "name": "notes",
     "owner": "author",
@@ -87,6 +89,13 @@ _NOTES_AFTER = {
         "mood": {"type": "choice", "choices": ["calm", "busy"], "default": "calm"},
         "code": {"type": "string", "max_length": 20, "optional": True, "unique": True},
         "rating": {"type": "integer"},
+        # Added: one of each kind an existing table can take.
+        "pinned": {"type": "boolean", "default": False},
+        "grade": {"type": "integer", "min": 1, "max": 5, "default": 3},
+        "colour": {"type": "choice", "choices": ["red", "blue"], "default": "red"},
+        "price": {"type": "decimal", "digits": 6, "places": 2, "default": "9.50"},
+        "due_on": {"type": "date", "optional": True},
+        "ref": {"type": "string", "max_length": 20, "unique": True, "optional": True},
     },
     "search": ["title", "body"],
 }
@@ -97,6 +106,7 @@ _NOTES_SEED = (
 )
 _NOTES_THEN = "SELECT id, title, description, priority, mood, code, rating, summary FROM notes"
 _NOTES_NOW = "SELECT id, title, body, priority, mood, code, rating FROM notes ORDER BY id"
+_ADDED_NOW = "SELECT id, pinned, grade, colour, price, due_on, ref FROM notes ORDER BY id"
 # Each rule the rows break, in the order the revision checks them; what the owner then does.
 _BROKEN_RULES = [
     ("rows of notes hold a title longer than 10 characters (id 1)", "title = trim(title)"),
@@ -117,10 +127,11 @@ def test_changed_fields_alter_their_columns_once_no_row_breaks_a_new_rule(
     database_env: Callable[[Variant], dict[str, str]],
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    """Limits, choices, optional and unique changed, a field renamed and one removed: the
-    update's revision stops before changing anything while rows break a new rule, naming
-    them; once they are mended it alters the columns, keeps every value, fills the defaults,
-    drops what the update said it would, and its downgrade undoes it."""
+    """Limits, choices, optional and unique changed, a field renamed, one removed and six
+    added: the update's revision stops before changing anything while rows break a new rule,
+    naming them; once they are mended it alters the columns, keeps every value, fills the
+    defaults (of the fields made required, and of those added), drops what the update said
+    it would, and its downgrade undoes it."""
     service, database = _owned_service(
         release_clone.path,
         release_clone.current.tag,
@@ -141,6 +152,7 @@ def test_changed_fields_alter_their_columns_once_no_row_breaks_a_new_rule(
 
     said = capfd.readouterr().err
     assert "renames notes.description to body" in said
+    assert "adds pinned, grade, colour, price, due_on, ref to notes" in said
     assert "DROPS the column notes.summary with its values" in said
     _assert_one_head_on_the_owners(service)
     assert schemas.read_text().startswith('"""The API contract for notes, as the app reads them.')
@@ -159,7 +171,12 @@ def test_changed_fields_alter_their_columns_once_no_row_breaks_a_new_rule(
         (1, "Engines", "on the analytical engine", 3, "busy", None, 1),
         (2, "Compilers", "A-0", 2, "calm", "X1", 4),
     ]
-    for broken in ("priority = 4", "mood = 'away'", "code = 'X1'"):
+    filled = [
+        (row[0], bool(row[1]), row[2], row[3], Decimal(str(row[4])), row[5], row[6])
+        for row in database.rows(_ADDED_NOW)
+    ]
+    assert filled == [(id_, False, 3, "red", Decimal("9.50"), None, None) for id_ in (1, 2)]
+    for broken in ("priority = 4", "mood = 'away'", "code = 'X1'", "grade = 6", "colour = 'x'"):
         with pytest.raises(Exception, match=r"(?i)constraint"):
             database.execute(f"UPDATE notes SET {broken} WHERE id = 1")
     service.run("alembic", "check")
@@ -182,6 +199,15 @@ _TAGS = {
     "search": ["label"],
 }
 _STICKERS = {"name": "stickers", "fields": {"shape": {"type": "choice", "choices": ["star"]}}}
+# Added later, referring to notes under their new name.
+_MARKS = {
+    "name": "marks",
+    "fields": {
+        "word": {"type": "string", "max_length": 20},
+        "book": {"type": "reference", "to": "books", "on_delete": "cascade"},
+    },
+    "search": ["word"],
+}
 _RESOURCES_SEED = (
     "INSERT INTO notes (title, description, author_id) VALUES ('Engines', 'on engines', 1)",
     "INSERT INTO tags (label, note_id) VALUES ('history', 1), ('maths', 1)",
@@ -192,17 +218,18 @@ _RESOURCES_SEED = (
 @pytest.mark.parametrize(
     "variant", [Variant("sqlite", "orm"), Variant("postgresql", "core")], ids=lambda v: v.id
 )
-def test_a_renamed_resource_keeps_its_rows_and_a_removed_one_drops_its_table(
+def test_resources_renamed_removed_and_added_keep_every_row_they_should(
     variant: Variant,
     release_clone: ReleaseClone,
     tmp_path: Path,
     database_env: Callable[[Variant], dict[str, str]],
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    """Notes renamed to books (`renamed_from`), the tags referring to them, stickers gone: the
-    revision renames the table with its constraints and indexes, keeping every row, and drops
-    stickers' table after the update said so plainly. The modules of both go, except those
-    their owner edited, which stay as conflicts git lists. The downgrade undoes it all."""
+    """Notes renamed to books (`renamed_from`), the tags referring to them, stickers gone,
+    marks (on books) new: the revision renames the table with its constraints and indexes,
+    keeping every row, drops stickers' table after the update said so plainly, and creates
+    marks'. The modules of notes and stickers go, except those their owner edited, which stay
+    as conflicts git lists. The downgrade undoes it all."""
     (notes,) = yaml.safe_load(_DEFAULT_NOTES.read_text())
     service, database = _owned_service(
         release_clone.path,
@@ -227,25 +254,14 @@ def test_a_renamed_resource_keeps_its_rows_and_a_removed_one_drops_its_table(
     books = {**notes, "name": "books", "renamed_from": "notes"}
     capfd.readouterr()
 
-    update(
-        project,
-        release_clone.current.tag,
-        data={
-            "resources": [
-                books,
-                {
-                    **_TAGS,
-                    "fields": {
-                        **_TAGS["fields"],
-                        "note": {**_TAGS["fields"]["note"], "to": "books"},
-                    },
-                },
-            ]
-        },
-    )
+    note = {**_TAGS["fields"]["note"], "to": "books"}
+    tags_on_books = {**_TAGS, "fields": {**_TAGS["fields"], "note": note}}
+
+    update(project, release_clone.current.tag, data={"resources": [books, tags_on_books, _MARKS]})
 
     said = capfd.readouterr().err
     assert "renames the table notes to books" in said
+    assert "creates the tables of marks" in said
     assert "DROPS the table stickers with its rows" in said
     conflicts = sorted(path.relative_to(project).as_posix() for path in edited)
     assert files_with_conflicts(project) == conflicts
@@ -263,6 +279,7 @@ def test_a_renamed_resource_keeps_its_rows_and_a_removed_one_drops_its_table(
 
     assert database.rows("SELECT id, title, description, author_id FROM books") == rows
     assert database.rows("SELECT id, label, note_id FROM tags ORDER BY id") == tags
+    assert database.rows("SELECT count(*) FROM marks") == [(0,)]
     for table in ("notes", "stickers"):
         with pytest.raises(Exception, match=table):
             database.rows(f"SELECT count(*) FROM {table}")
@@ -270,6 +287,8 @@ def test_a_renamed_resource_keeps_its_rows_and_a_removed_one_drops_its_table(
     service.run("alembic", "downgrade", "-1")
     assert database.rows("SELECT id, title, description, author_id FROM notes") == rows
     assert database.rows("SELECT count(*) FROM stickers") == [(0,)]
+    with pytest.raises(Exception, match="marks"):
+        database.rows("SELECT count(*) FROM marks")
     service.run("alembic", "upgrade", "head")
     service.check()
 
