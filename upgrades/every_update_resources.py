@@ -132,8 +132,11 @@ def _objects(field: dict[str, Any]) -> dict[str, object]:
     return objects
 
 
-def _field_change(table: str, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """What turns the column of field `old` into that of `new` (see revision.py.jinja)."""
+def _field_change(
+    table: str, old: dict[str, Any], new: dict[str, Any], *, checked_in: str
+) -> dict[str, Any]:
+    """What turns the column of field `old` into that of `new` (see revision.py.jinja) on
+    `table`; its checks run first, when the table is still called `checked_in`."""
     rename = old["column"] != new["column"]
     was, now = _objects(old), _objects(new)
     retype = _column_type(old) != _column_type(new)
@@ -146,6 +149,7 @@ def _field_change(table: str, old: dict[str, Any], new: dict[str, Any]) -> dict[
         checks.append("null")
     return {
         "table": table,
+        "checked_in": checked_in,
         "old": old,
         "new": new,
         "drop": [kind for kind in _KINDS if kind in was and (rename or now.get(kind) != was[kind])],
@@ -241,9 +245,11 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
             field for field in kept.renamed if field not in kept.changed
         ]:
             old, new = was[kept.renamed.get(field_name, field_name)], now[field_name]
-            forward = _field_change(name, old, new)
+            # Checks run before the table is renamed, and at the start of the downgrade.
+            forward = _field_change(name, old, new, checked_in=source)
             if _does_something(forward):
-                changed.append({"forward": forward, "backward": _field_change(name, new, old)})
+                backward = _field_change(name, new, old, checked_in=name)
+                changed.append({"forward": forward, "backward": backward})
         for new_name, old_name in kept.renamed.items():
             said.append(f"renames {name}.{old_name} to {new_name}")
             slug.append(f"rename_{old_name}_to_{new_name}_in_{name}")
