@@ -2,10 +2,10 @@
 its rows, each read in one statement, and turn the database's refusals into the API's."""
 
 from collections.abc import Mapping
-from typing import Any, Generic
+from typing import Any, Generic, cast
 
 from pydantic import BaseModel
-from sqlalchemy import Executable, Row, select
+from sqlalchemy import CursorResult, Executable, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -25,8 +25,7 @@ class RowStore(Generic[PublicT, PageT]):
     async def create(self, values: BaseModel) -> PublicT:
         """Store a new row with `values`; one statement returns it as responses show it."""
         params = values.model_dump()
-        row = await self._write_one(self._statements.create, params)
-        assert row is not None, "an insert returns the row it inserted"
+        row = (await self._write(self._statements.create, params)).one()
         return self._statements.public_row(row)
 
     async def get(self, row_id: int) -> PublicT | None:
@@ -46,8 +45,9 @@ class RowStore(Generic[PublicT, PageT]):
         """Set the fields `changes` holds; None if there is no such row."""
         params = changes.model_dump()
         if params:
-            changed = await self._write_one(self._statements.update, {**params, "_row_id": row_id})
-            if changed is None:
+            changed = await self._write(self._statements.update, {**params, "_row_id": row_id})
+            # The rows it matched, changed or not (the drivers count them so): one or none.
+            if not changed.rowcount:
                 return None
         return await self.get(row_id)
 
@@ -60,11 +60,12 @@ class RowStore(Generic[PublicT, PageT]):
             raise self._statements.still_referenced(row_id) from error
         return deleted is not None
 
-    async def _write_one(self, statement: Executable, params: Mapping[str, Any]) -> Row[Any] | None:
+    async def _write(self, statement: Executable, params: Mapping[str, Any]) -> CursorResult[Any]:
         # The database's constraints decide, not a lookup before the write: two concurrent
         # requests cannot both pass a unique constraint, nor refer to a row being deleted.
         try:
-            return (await self._executor.execute(statement, params)).one_or_none()
+            # A session runs a statement on a table as its connection does: a cursor's result.
+            return cast(CursorResult[Any], await self._executor.execute(statement, params))
         except IntegrityError as error:
             refusal = self._statements.refusal(error, params)
             if refusal is None:

@@ -127,7 +127,8 @@ class Statements(Generic[PublicT, PageT]):
             .values({column: bindparam(column.key, type_=column.type) for column in writable})
             .returning(*own, *returned)
         )
-        self.update = update(table).where(table.c.id == ROW_ID).returning(table.c.id)
+        # No RETURNING: MariaDB has none for UPDATE; the store counts the rows it matched.
+        self.update = update(table).where(table.c.id == ROW_ID)
         self.delete = delete(table).where(table.c.id == ROW_ID).returning(table.c.id)
         self._reference_exists: dict[str, Exists] = {
             reference.column: exists().where(
