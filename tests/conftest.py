@@ -11,14 +11,17 @@ import pytest
 
 from tests.docker import BASE_IMAGES
 from tests.harness import TIMINGS, Service
+from tests.mariadb import MARIADB_URL, MariaDBServer
 from tests.postgres import POSTGRES_URL, PostgresServer
 from tests.releases import ReleaseClone, clone_with_releases
 from tests.variants import (
     SPEC_VARIANTS,
     SUITE_VARIANTS,
     VARIANTS,
+    DatabaseServer,
     Services,
     Variant,
+    database_server,
     variant_service,
 )
 
@@ -26,17 +29,30 @@ from tests.variants import (
 _ONE_WORKER_MODULES = ("test_matrix.py", "test_docker.py")
 
 
+def _answering(server: PostgresServer | MariaDBServer, name: str, url: str) -> None:
+    """Return if `server` answers; else fail the run in CI, and skip the test elsewhere."""
+    try:
+        server.ping()
+    except (OSError, TimeoutError) as error:
+        message = f"no {name} server answers at {url}: {error!r}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def postgres() -> PostgresServer:
     """The PostgreSQL server; its absence fails the run in CI and skips elsewhere."""
     server = PostgresServer()
-    try:
-        server.ping()
-    except (OSError, TimeoutError) as error:
-        message = f"no PostgreSQL server answers at POSTGRES_URL={POSTGRES_URL}: {error!r}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    _answering(server, "PostgreSQL", f"POSTGRES_URL={POSTGRES_URL}")
+    return server
+
+
+@pytest.fixture(scope="session")
+def mariadb() -> MariaDBServer:
+    """The MariaDB server; its absence fails the run in CI and skips elsewhere."""
+    server = MariaDBServer()
+    _answering(server, "MariaDB", f"MARIADB_URL={MARIADB_URL}")
     return server
 
 
@@ -70,19 +86,19 @@ def suite_service(request: pytest.FixtureRequest, services: Services) -> Service
 @pytest.fixture
 def database_env(request: pytest.FixtureRequest) -> Iterator[Callable[[Variant], dict[str, str]]]:
     """Hands out a fresh database environment per variant; drops them after the test."""
-    created: list[tuple[PostgresServer, str]] = []
+    created: list[tuple[DatabaseServer, str]] = []
 
     def allocate(variant: Variant) -> dict[str, str]:
-        if variant.database != "postgresql":
+        server = database_server(request, variant)
+        if server is None:
             return {}
-        postgres: PostgresServer = request.getfixturevalue("postgres")
-        env, prefix = postgres.service_env(variant.id)
-        created.append((postgres, prefix))
+        env, prefix = server.service_env(variant.id)
+        created.append((server, prefix))
         return env
 
     yield allocate
-    for postgres, prefix in created:
-        postgres.drop_databases(prefix)
+    for server, prefix in created:
+        server.drop_databases(prefix)
 
 
 # First: pytest-xdist reads the groups in its own hook of this name.

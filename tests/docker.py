@@ -11,6 +11,8 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+from tests.harness import TEMPLATE_ROOT
+
 # Where the base images came from, for the end of the test run's report.
 BASE_IMAGES: list[str] = []
 # Debian's docker.io client: it builds with BuildKit, which a client without buildx cannot.
@@ -40,6 +42,34 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     su postgres -c "$BIN/pg_ctl -D $PGDATA -m fast -w stop"
 fi
 exec su postgres -c "exec $BIN/postgres -D $PGDATA -c listen_addresses='*'"
+"""
+
+
+# A MariaDB entrypoint honouring the variables the official image reads (a root password, a
+# database to create); its arguments go to the server, as the official image's do.
+MARIADB_ENTRYPOINT = """#!/bin/sh
+set -e
+DATADIR=/var/lib/mysql
+mkdir -p "$DATADIR" /run/mysqld
+chown -R mysql:mysql "$DATADIR" /run/mysqld
+if [ ! -d "$DATADIR/mysql" ]; then
+    mariadb-install-db --user=mysql --datadir="$DATADIR" --skip-test-db >/dev/null
+    mariadbd --user=mysql --datadir="$DATADIR" --skip-networking "$@" &
+    server=$!
+    for _ in $(seq 60); do mariadb-admin ping >/dev/null 2>&1 && break; sleep 1; done
+    mariadb -uroot <<SQL
+CREATE USER 'root'@'%' IDENTIFIED BY '$MARIADB_ROOT_PASSWORD';
+GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;
+CREATE DATABASE IF NOT EXISTS \\`$MARIADB_DATABASE\\`;
+SQL
+    kill "$server"
+    wait "$server" || true
+fi
+exec mariadbd --user=mysql --datadir="$DATADIR" --bind-address=0.0.0.0 --port=3306 "$@"
+"""
+# The official image's health check, as far as the compose file asks of it: the server answers.
+MARIADB_HEALTHCHECK = """#!/bin/sh
+exec mariadb-admin ping
 """
 
 
@@ -77,10 +107,22 @@ def images_from(dockerfile: str, compose: str) -> dict[str, str]:
     """The images a rendered service builds from and runs beside, by role."""
     images = {"python": re.findall(r"^FROM (\S+)", dockerfile, re.M)[0]}
     images["uv"] = re.findall(r"COPY --from=(\S+)", dockerfile)[0]
-    postgres = re.findall(r"image: (postgres\S*)", compose)
-    if postgres:
-        images["postgres"] = postgres[0]
+    for server in ("postgres", "mariadb"):
+        named = re.findall(rf"image: ({server}\S*)", compose)
+        if named:
+            images[server] = named[0]
     return images
+
+
+def _server_images() -> dict[str, str]:
+    """The database servers' images that any rendered compose file may name, by role."""
+    compose = "".join(
+        path.read_text() for path in (TEMPLATE_ROOT / "includes" / "compose").glob("*.jinja")
+    )
+    return {
+        server: re.findall(rf"image: ({server}\S*)", compose)[0]
+        for server in ("postgres", "mariadb")
+    }
 
 
 def ensure_base_images(images: dict[str, str], uv_wheel_dir: Path) -> str:
@@ -90,7 +132,8 @@ def ensure_base_images(images: dict[str, str], uv_wheel_dir: Path) -> str:
         return "base images already present: " + _origin(images)
     if all(_pull(name) for name in missing):
         return "base images pulled from their registries"
-    _build_stand_ins(images, uv_wheel_dir)
+    # Every database server's stand-in at once: they share one Debian root file system.
+    _build_stand_ins({**_server_images(), **images}, uv_wheel_dir)
     return "no registry answers: base images are stand-ins built from Debian packages"
 
 
@@ -122,6 +165,8 @@ def _build_stand_ins(images: dict[str, str], uv_wheel_dir: Path) -> None:
         packages = ["python3", "python3-venv", "ca-certificates", "passwd"]
         if "postgres" in images:
             packages.append("postgresql")
+        if "mariadb" in images:
+            packages.extend(["mariadb-server", "mariadb-client"])
         subprocess.run(
             [
                 "debootstrap",
@@ -138,9 +183,13 @@ def _build_stand_ins(images: dict[str, str], uv_wheel_dir: Path) -> None:
         # The certificates this machine trusts beyond Debian's (a proxy's, say) go in too.
         shutil.copy("/etc/ssl/certs/ca-certificates.crt", root / "etc/ssl/certs/")
         (root / "usr/local/bin/python").symlink_to("/usr/bin/python3")
-        entrypoint = root / "usr/local/bin/docker-entrypoint.sh"
-        entrypoint.write_text(POSTGRES_ENTRYPOINT)
-        entrypoint.chmod(0o755)
+        for name, script in (
+            ("docker-entrypoint.sh", POSTGRES_ENTRYPOINT),
+            ("mariadb-entrypoint.sh", MARIADB_ENTRYPOINT),
+            ("healthcheck.sh", MARIADB_HEALTHCHECK),
+        ):
+            (root / "usr/local/bin" / name).write_text(script)
+            (root / "usr/local/bin" / name).chmod(0o755)
         shutil.rmtree(root / "var/cache/apt/archives", ignore_errors=True)
         tarball = Path(work) / "rootfs.tar"
         subprocess.run(["tar", "-C", str(root), "-cf", str(tarball), "."], check=True)
@@ -162,6 +211,15 @@ def _build_stand_ins(images: dict[str, str], uv_wheel_dir: Path) -> None:
                 "--change", "ENV PGPORT=5432",
                 str(tarball),
                 images["postgres"],
+            )  # fmt: skip
+        if "mariadb" in images:
+            docker(
+                "import",
+                *common,
+                "--change", 'ENTRYPOINT ["/usr/local/bin/mariadb-entrypoint.sh"]',
+                "--change", "EXPOSE 3306",
+                str(tarball),
+                images["mariadb"],
             )  # fmt: skip
 
         # The uv image holds the binary at /uv, as the real one does: taken from uv's wheel.

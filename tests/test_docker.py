@@ -21,9 +21,10 @@ from tests.docker import (
 from tests.harness import free_port, render
 from tests.variants import PACKAGE_NAME, Variant
 
-# PostgreSQL first: their base images include the SQLite variants', so a run without a
-# registry builds the stand-ins once.
+# The server databases first: their base images include the SQLite variants', so a run without
+# a registry builds the stand-ins once.
 VARIANTS = [
+    Variant("mariadb", "orm", features=("docker",)),
     Variant("postgresql", "core", features=("docker",)),
     Variant("postgresql", "orm", features=("auth", "docker")),
     Variant("sqlite", "orm", features=("docker",)),
@@ -141,6 +142,12 @@ def test_the_image_runs_with_compose(compose: Compose) -> None:
             titles = compose(
                 "exec", "-T", "db", "psql", "-U", "postgres", "-d", PACKAGE_NAME,
                 "-tAc", "SELECT title FROM notes",
+            )  # fmt: skip
+            assert titles.split() == ["From", "the", "host"]
+        if compose.variant.database == "mariadb":
+            titles = compose(
+                "exec", "-T", "db", "mariadb", "-uroot", "-pmariadb", "-D", PACKAGE_NAME,
+                "-N", "-e", "SELECT title FROM notes",
             )  # fmt: skip
             assert titles.split() == ["From", "the", "host"]
     except BaseException:

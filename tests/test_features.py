@@ -94,10 +94,11 @@ def test_compose_services_refer_to_each_other(docker_service: Service) -> None:
         "service_completed_successfully"
     )
     url = services["app"]["environment"]["DATABASE_URL"]
-    if url.startswith("postgresql"):
+    ports = {"postgresql": 5432, "mariadb": 3306}
+    if url.startswith(tuple(ports)):
         assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
         assert "healthcheck" in services["db"]
-        assert "@db:5432/" in url
+        assert f"@db:{ports[url.split('+')[0]]}/" in url
     assert services["migrate"]["environment"] == services["app"]["environment"]
 
 
@@ -120,10 +121,11 @@ def test_workflow_runs_the_projects_own_checks(workflow_service: Service) -> Non
     ]
     uses = [step["uses"].split("@")[0] for step in job["steps"] if "uses" in step]
     assert "astral-sh/setup-uv" in uses
-    has_postgres = "postgresql" in workflow_service.name
-    assert ("services" in job) == has_postgres
-    if has_postgres:
-        assert job["env"]["TEST_DATABASE_URL"].startswith("postgresql+asyncpg://")
+    database = workflow_service.name.split("-")[0]
+    drivers = {"postgresql": "postgresql+asyncpg://", "mariadb": "mariadb+asyncmy://"}
+    assert ("services" in job) == (database in drivers)
+    if database in drivers:
+        assert job["env"]["TEST_DATABASE_URL"].startswith(drivers[database])
 
 
 def test_the_update_workflow_runs_the_script_weekly_with_cis_checks(

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.harness import TEMPLATE_ROOT, UV, command_env, free_port, wait_until_ready
+from tests.mariadb import MariaDBServer
 from tests.postgres import PostgresServer
 
 # The message's commands: the indented lines after "Next:".
@@ -32,14 +33,15 @@ def newcomer_env(**overrides: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def project_name(postgres: PostgresServer) -> Iterator[str]:
-    """A name no other test's service has: PostgreSQL's databases are named after it."""
+def project_name(postgres: PostgresServer, mariadb: MariaDBServer) -> Iterator[str]:
+    """A name no other test's service has: the servers' databases are named after it."""
     token = secrets.token_hex(3)
     yield f"First hour {token}"
-    postgres.drop_databases(f"first_hour_{token}")
+    for server in (postgres, mariadb):
+        server.drop_databases(f"first_hour_{token}")
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("database", ["sqlite", "postgresql", "mariadb"])
 def test_the_printed_first_steps_work_as_printed(
     database: str, project_name: str, tmp_path: Path
 ) -> None:

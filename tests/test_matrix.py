@@ -1,19 +1,26 @@
 """Every combination of answers renders clean: no leftovers, ruff check and ruff format pass.
 
 Rendering is cheap, so all of them are rendered; the costlier checks run in test_variants.py:
-types and the services' own tests on one combination per run-time shape (32), start-up and the
-rest on the covering set.
+types and the services' own tests on one combination per run-time shape of SQLite and
+PostgreSQL (32) and on MariaDB's covering variants, start-up and the rest on the covering set.
 """
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from copier import run_copy
 
 from tests.harness import copy_working_tree, rendered_file_problems
-from tests.variants import COMBINATIONS, SUITE_VARIANTS, Variant, runtime_shape
+from tests.variants import (
+    COMBINATIONS,
+    SAMPLED_DATABASES,
+    SUITE_VARIANTS,
+    Variant,
+    runtime_shape,
+)
 
 # Files that exist exactly when their feature was chosen.
 FEATURE_FILES = {
@@ -36,8 +43,8 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_matrix_has_every_combination() -> None:
-    assert len(COMBINATIONS) == 128
-    assert len({variant.id for variant in COMBINATIONS}) == 128
+    assert len(COMBINATIONS) == 192
+    assert len({variant.id for variant in COMBINATIONS}) == 192
 
 
 @pytest.mark.parametrize("variant", COMBINATIONS, ids=lambda variant: variant.id)
@@ -85,21 +92,63 @@ def test_every_combination_has_one_chain_of_migrations(matrix: Path) -> None:
     assert all(chain == first for chain in chains.values())
 
 
+def _code(project: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(project)): path.read_bytes()
+        for folder in ("src", "tests", "migrations")
+        for path in sorted((project / folder).rglob("*"))
+        if path.is_file()
+    }
+
+
 def test_packaging_features_change_no_code(matrix: Path) -> None:
     """`docker` and `github_actions` add files around a service and change nothing in its
-    `src/`, `tests/` or `migrations/`: the 128 combinations are 32 different services, and
-    each combination is byte for byte the code of one whose own suite runs."""
-
-    def code(project: Path) -> dict[str, bytes]:
-        return {
-            str(path.relative_to(project)): path.read_bytes()
-            for folder in ("src", "tests", "migrations")
-            for path in sorted((project / folder).rglob("*"))
-            if path.is_file()
-        }
-
+    `src/`, `tests/` or `migrations/`: the 192 combinations are 48 different services, and
+    each combination of SQLite or PostgreSQL is byte for byte the code of one whose own suite
+    runs."""
+    shapes = {runtime_shape(variant): variant for variant in COMBINATIONS}
     suite_runs = {runtime_shape(variant): variant for variant in SUITE_VARIANTS}
-    assert len(suite_runs) == len(SUITE_VARIANTS) == 32
+    assert len(shapes) == 48
+    assert len(suite_runs) == len(SUITE_VARIANTS) == 36
     for variant in COMBINATIONS:
-        ran = suite_runs[runtime_shape(variant)]
-        assert code(matrix / variant.id) == code(matrix / ran.id), (variant.id, ran.id)
+        twin = suite_runs.get(runtime_shape(variant), shapes[runtime_shape(variant)])
+        assert _code(matrix / variant.id) == _code(matrix / twin.id), (variant.id, twin.id)
+
+
+# Where a MariaDB service's code differs from the PostgreSQL service of the same answers: its
+# database modules, and the tests and indexes of what PostgreSQL alone has.
+_MARIADB_SEAMS = {
+    "src/{package}/create_database.py",
+    "src/{package}/database.py",
+    "src/{package}/database_settings.py",
+    "src/{package}/integrity.py",
+    "src/{package}/{layer}/notes.py",
+    "tests/databases.py",
+    "tests/test_database_faults.py",
+    "tests/test_database_outages.py",
+    "tests/test_notes_search.py",
+    "tests/test_settings.py",
+}
+
+
+def test_mariadb_differs_from_postgresql_only_in_its_database_modules(matrix: Path) -> None:
+    """Each MariaDB combination is its PostgreSQL twin but for the seams, and each seam of its
+    code is one file whatever else was answered, but the data-access choice: the suites of
+    MariaDB's covering variants run every line of service code that no PostgreSQL suite runs."""
+    seam_versions: dict[tuple[str, str], set[bytes]] = {}
+    for variant in COMBINATIONS:
+        if variant.database not in SAMPLED_DATABASES:
+            continue
+        code = _code(matrix / variant.id)
+        twin = _code(matrix / replace(variant, database="postgresql").id)
+        package = next((matrix / variant.id / "src").iterdir()).name
+        layer = "models" if variant.data_access == "orm" else "tables"
+        seams = {path.format(package=package, layer=layer) for path in _MARIADB_SEAMS}
+        differing = {path for path in code.keys() | twin.keys() if code.get(path) != twin.get(path)}
+        assert differing <= seams, (variant.id, sorted(differing - seams))
+        for path in seams:
+            if path.startswith("src/"):
+                seam_versions.setdefault((variant.data_access, path), set()).add(code[path])
+    assert seam_versions
+    for (data_access, path), versions in seam_versions.items():
+        assert len(versions) == 1, (data_access, path)

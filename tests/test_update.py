@@ -122,9 +122,13 @@ def test_changing_answers_rerenders_the_service(
     apply_user_change(project, PACKAGE_NAME, parent)
     commit(project, "The owner's work")
 
-    for step, change in enumerate(
-        [{"database": "postgresql"}, {"data_access": "core"}, {"data_access": "orm"}]
-    ):
+    changes: list[dict[str, str]] = [
+        {"database": "mariadb"},
+        {"data_access": "core"},
+        {"database": "postgresql"},
+        {"database": "mariadb", "data_access": "orm"},
+    ]
+    for step, change in enumerate(changes):
         answers.update(change)
         update(project, release_clone.current.tag, data=change)
 

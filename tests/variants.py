@@ -4,13 +4,12 @@ import itertools
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 import yaml
 
 from tests.harness import TIMINGS, Service, render
-from tests.postgres import PostgresServer
 
 # Long on purpose: every rendered line must fit the line length at the longest package name.
 PROJECT_NAME = "Team Notes Service For Long Name Checks"
@@ -69,24 +68,26 @@ class Variant:
         return answers
 
 
-DATABASES = ("sqlite", "postgresql")
+DATABASES = ("sqlite", "postgresql", "mariadb")
 DATA_ACCESS = ("orm", "core")
 PAGINATIONS = ("offset", "cursor")
 FEATURES = ("auth", "docker", "github_actions", "observability")
-# The four database x data-access pairs with the default answers otherwise: no features.
+# The six database x data-access pairs with the default answers otherwise: no features.
 BASE_VARIANTS = [
     Variant(database, data_access) for database in DATABASES for data_access in DATA_ACCESS
 ]
 # Rendered and checked in full (types, own tests, start-up): no features and all features for
 # each database x data-access pair, half of the latter with cursor pagination. So every feature
-# and every pair of features meets both databases and both data-access choices, and cursor
-# pagination meets both databases.
+# and every pair of features meets every database and both data-access choices, and cursor
+# pagination meets every database.
 VARIANTS = [
     *BASE_VARIANTS,
     Variant("sqlite", "orm", "offset", FEATURES),
     Variant("sqlite", "core", "cursor", FEATURES),
     Variant("postgresql", "orm", "cursor", FEATURES),
     Variant("postgresql", "core", "offset", FEATURES),
+    Variant("mariadb", "orm", "offset", FEATURES),
+    Variant("mariadb", "core", "cursor", FEATURES),
 ]
 # Resources from other answers, where they differ: each spec with both data-access choices and
 # both databases, auth on and off; ORM and Core of one shape side by side, as some tests
@@ -103,6 +104,10 @@ SPEC_VARIANTS = [
     Variant("sqlite", "orm", resources="none", features=("auth",)),
     Variant("sqlite", "core", resources="none", features=("auth",)),
     Variant("postgresql", "core", resources="none"),
+    Variant("mariadb", "orm", "cursor", resources="library", features=("auth",)),
+    Variant("mariadb", "core", "cursor", resources="library", features=("auth",)),
+    Variant("mariadb", "orm", resources="awkward"),
+    Variant("mariadb", "core", resources="awkward"),
 ]
 # Fuzzed and served beside the covering set: a spec of every field type and one of awkward
 # names, each with one of its variants (both data-access choices and databases between them).
@@ -113,7 +118,7 @@ FUZZ_VARIANTS = [
     Variant("postgresql", "orm", resources="awkward", features=("auth",)),
 ]
 # `docker` and `github_actions` add files around a service and change none of its code (proven
-# in test_matrix.py), so the 128 combinations are 32 services that differ at run time.
+# in test_matrix.py), so the 192 combinations are 48 services that differ at run time.
 RUNTIME_FEATURES = ("auth", "observability")
 
 
@@ -123,7 +128,7 @@ def runtime_shape(variant: Variant) -> tuple[str, str, str, tuple[str, ...], str
     return (variant.database, variant.data_access, variant.pagination, features, variant.resources)
 
 
-# Every combination of answers: 2 x 2 x 2 x 16 = 128.
+# Every combination of answers: 3 x 2 x 2 x 16 = 192.
 COMBINATIONS = [
     Variant(database, data_access, pagination, features)
     for database in DATABASES
@@ -134,36 +139,60 @@ COMBINATIONS = [
 ]
 
 
+# A MariaDB service is the PostgreSQL service of the same answers but for its database modules
+# (proven in test_matrix.py), which no other answer changes: its suite runs on the covering
+# variants, which meet each of those modules with both data-access choices, both paginations
+# and every feature, not on all 16 of its shapes.
+SAMPLED_DATABASES = ("mariadb",)
+
+
 def _suite_variants() -> list[Variant]:
     covering = {runtime_shape(variant): variant for variant in VARIANTS}
-    shapes = dict.fromkeys(runtime_shape(variant) for variant in COMBINATIONS)
+    shapes = dict.fromkeys(
+        runtime_shape(variant)
+        for variant in COMBINATIONS
+        if variant.database not in SAMPLED_DATABASES or runtime_shape(variant) in covering
+    )
     # A covering variant stands for its shape; the others are rendered without packaging.
     return [covering.get(shape, Variant(*shape)) for shape in shapes]
 
 
-# One variant per run-time shape of the default resources (32), and the other specs' variants:
-# each runs its own test suite and mypy.
+# One variant per run-time shape of the default resources on SQLite and PostgreSQL (32), the
+# MariaDB covering variants (4), and the other specs' variants: each runs its own test suite and
+# mypy.
 SUITE_VARIANTS = _suite_variants()
 
 
+class DatabaseServer(Protocol):
+    """A database server the variants of one database get databases of their own on."""
+
+    def service_env(self, label: str) -> tuple[dict[str, str], str]: ...
+
+    def drop_databases(self, prefix: str) -> None: ...
+
+
+# The fixture of each database's server (tests/conftest.py); SQLite needs none.
+SERVER_FIXTURES = {"postgresql": "postgres", "mariadb": "mariadb"}
+
+
 class Services:
-    """Renders and installs each variant on first use; PostgreSQL variants get own databases."""
+    """Renders and installs each variant on first use; server variants get own databases."""
 
     def __init__(self, root: Path) -> None:
         self._root = root
         self._services: dict[Variant, Service] = {}
-        self._databases: list[tuple[PostgresServer, str]] = []
+        self._databases: list[tuple[DatabaseServer, str]] = []
 
-    def get(self, variant: Variant, postgres: PostgresServer | None = None) -> Service:
+    def get(self, variant: Variant, server: DatabaseServer | None = None) -> Service:
         if variant not in self._services:
-            self._services[variant] = self._build(variant, postgres)
+            self._services[variant] = self._build(variant, server)
         return self._services[variant]
 
-    def _build(self, variant: Variant, postgres: PostgresServer | None) -> Service:
+    def _build(self, variant: Variant, server: DatabaseServer | None) -> Service:
         service = Service(variant.id, self._root / variant.id, PACKAGE_NAME)
-        if postgres is not None:
-            env, prefix = postgres.service_env(variant.id)
-            self._databases.append((postgres, prefix))
+        if server is not None:
+            env, prefix = server.service_env(variant.id)
+            self._databases.append((server, prefix))
             service.env.update(env)
         started = time.perf_counter()
         render(service.path, **variant.answers)
@@ -173,14 +202,18 @@ class Services:
         return service
 
     def close(self) -> None:
-        for postgres, prefix in self._databases:
-            postgres.drop_databases(prefix)
+        for server, prefix in self._databases:
+            server.drop_databases(prefix)
 
 
 def variant_service(
     request: pytest.FixtureRequest, services: Services, variant: Variant
 ) -> Service:
-    """The service for `variant`, asking for the PostgreSQL server only when it needs one."""
-    needs_postgres = variant.database == "postgresql"
-    postgres = request.getfixturevalue("postgres") if needs_postgres else None
-    return services.get(variant, postgres)
+    """The service for `variant`, asking for its database's server only when it needs one."""
+    return services.get(variant, database_server(request, variant))
+
+
+def database_server(request: pytest.FixtureRequest, variant: Variant) -> DatabaseServer | None:
+    """The server of `variant`'s database, from its fixture; None for SQLite."""
+    fixture = SERVER_FIXTURES.get(variant.database)
+    return None if fixture is None else request.getfixturevalue(fixture)
