@@ -25,7 +25,7 @@ from tests.variants import (
     variant_service,
 )
 
-# Test files whose expensive fixtures (128 renders; Docker base images) one worker builds once.
+# Test files whose expensive fixtures (192 renders; Docker base images) one worker builds once.
 _ONE_WORKER_MODULES = ("test_matrix.py", "test_docker.py")
 
 
@@ -64,8 +64,9 @@ def release_clone(tmp_path_factory: pytest.TempPathFactory) -> ReleaseClone:
 
 @pytest.fixture(scope="session")
 def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    # Each variant keeps its own mypy cache: one shared by two workers let one variant's cached
-    # modules stand for another's (a false failure, once in five runs).
+    # Each variant keeps its own mypy cache, a copy of the worker's first (Service.mypy): one
+    # shared by two workers let one variant's cached modules stand for another's (a false
+    # failure, once in five runs).
     services = Services(tmp_path_factory.mktemp("variants"))
     yield services
     services.close()
@@ -78,8 +79,9 @@ def service(request: pytest.FixtureRequest, services: Services) -> Service:
 
 @pytest.fixture(params=[*SUITE_VARIANTS, *SPEC_VARIANTS], ids=lambda variant: variant.id)
 def suite_service(request: pytest.FixtureRequest, services: Services) -> Service:
-    """One variant per run-time shape: the 32 services the 128 combinations amount to, and
-    the variants of the other specs of resources."""
+    """One variant per run-time shape of SQLite and PostgreSQL (the 32 services their 128
+    combinations amount to), MariaDB's covering variants, and the variants of the other specs
+    of resources."""
     return variant_service(request, services, request.param)
 
 
