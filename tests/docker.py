@@ -191,6 +191,9 @@ def _build_stand_ins(images: dict[str, str], uv_wheel_dir: Path) -> None:
             (root / "usr/local/bin" / name).write_text(script)
             (root / "usr/local/bin" / name).chmod(0o755)
         shutil.rmtree(root / "var/cache/apt/archives", ignore_errors=True)
+        # Debian's package made a data directory; the entrypoint makes its own, as the official
+        # image does, where compose mounts an empty volume.
+        shutil.rmtree(root / "var/lib/mysql", ignore_errors=True)
         tarball = Path(work) / "rootfs.tar"
         subprocess.run(["tar", "-C", str(root), "-cf", str(tarball), "."], check=True)
         shutil.rmtree(root)

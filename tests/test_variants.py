@@ -155,6 +155,7 @@ def test_orm_and_core_serve_the_same_openapi(
     [
         (Variant("sqlite", "orm"), "postgresql+asyncpg://postgres@127.0.0.1:5432/other"),
         (Variant("postgresql", "core"), "sqlite+aiosqlite:///other.db"),
+        (Variant("mariadb", "orm"), "postgresql+asyncpg://postgres@127.0.0.1:5432/other"),
     ],
     ids=lambda value: value.id if isinstance(value, Variant) else "",
 )
