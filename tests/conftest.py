@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.compiled_templates import reuse_compiled_templates
+from tests.database_server import DatabaseServer
 from tests.docker import BASE_IMAGES
 from tests.harness import TIMINGS, Service
 from tests.mariadb import MARIADB_URL, MariaDBServer
@@ -18,7 +20,6 @@ from tests.variants import (
     SPEC_VARIANTS,
     SUITE_VARIANTS,
     VARIANTS,
-    DatabaseServer,
     Services,
     Variant,
     database_server,
@@ -29,7 +30,7 @@ from tests.variants import (
 _ONE_WORKER_MODULES = ("test_matrix.py", "test_docker.py")
 
 
-def _answering(server: PostgresServer | MariaDBServer, name: str, url: str) -> None:
+def _answering(server: DatabaseServer, name: str, url: str) -> None:
     """Return if `server` answers; else fail the run in CI, and skip the test elsewhere."""
     try:
         server.ping()
@@ -105,6 +106,10 @@ def database_env(request: pytest.FixtureRequest) -> Iterator[Callable[[Variant],
 
 # First: pytest-xdist reads the groups in its own hook of this name.
 @pytest.hookimpl(tryfirst=True)
+def pytest_configure() -> None:
+    reuse_compiled_templates()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Keep each variant's tests on one xdist worker (`--dist loadgroup`), so that it is
     rendered and installed once; ORM and Core of one shape together, as some tests compare

@@ -2,20 +2,23 @@
 
 import asyncio
 import os
-import secrets
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import asyncmy
 import asyncmy.errors
 
+from tests.database_server import DatabaseServer
+
 MARIADB_URL = os.environ.get("MARIADB_URL", "mariadb://root@127.0.0.1:3306")
 
 
-class MariaDBServer:
+class MariaDBServer(DatabaseServer):
     """The server named by MARIADB_URL, reached as its administrator."""
 
+    driver = "mariadb+asyncmy"
+
     def __init__(self, admin_url: str = MARIADB_URL) -> None:
-        self.admin_url = admin_url
+        super().__init__(admin_url)
 
     def ping(self) -> None:
         try:
@@ -23,27 +26,6 @@ class MariaDBServer:
         except asyncmy.errors.OperationalError as error:
             # asyncmy reports a refused connection as an error of its own.
             raise OSError(str(error)) from error
-
-    def unique_name(self, label: str) -> str:
-        """A database name no other variant or run uses, short enough for the `_test_scratch`
-        databases the service's tests add beside it within MariaDB's 64 characters."""
-        return f"tpl_{label.replace('-', '_')[:24]}_{secrets.token_hex(4)}"
-
-    def url(self, database: str, driver: str = "mariadb+asyncmy") -> str:
-        """A SQLAlchemy URL for `database` on this server."""
-        parts = urlsplit(self.admin_url)
-        return urlunsplit(parts._replace(scheme=driver, path=f"/{database}"))
-
-    def service_env(self, label: str) -> tuple[dict[str, str], str]:
-        """A new, empty database for a service and the name of its test database beside it.
-
-        Returns the environment to run the service with, and the prefix every database it
-        creates shares, for `drop_databases`.
-        """
-        name = self.unique_name(label)
-        self.create_database(name)
-        env = {"DATABASE_URL": self.url(name), "TEST_DATABASE_URL": self.url(f"{name}_test")}
-        return env, name
 
     def create_database(self, name: str) -> None:
         asyncio.run(

@@ -2,46 +2,24 @@
 
 import asyncio
 import os
-import secrets
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+
+from tests.database_server import DatabaseServer
 
 POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-class PostgresServer:
+class PostgresServer(DatabaseServer):
     """The server named by POSTGRES_URL, reached through its admin database."""
 
+    driver = "postgresql+asyncpg"
+
     def __init__(self, admin_url: str = POSTGRES_URL) -> None:
-        self.admin_url = admin_url
+        super().__init__(admin_url)
 
     def ping(self) -> None:
         asyncio.run(self._execute("SELECT 1"))
-
-    def unique_name(self, label: str) -> str:
-        """A database name no other variant or run uses.
-
-        Short enough that the `_test_scratch` databases the service's tests add beside it still
-        fit PostgreSQL's 63 characters: longer names are cut, and could collide.
-        """
-        return f"tpl_{label.replace('-', '_')[:24]}_{secrets.token_hex(4)}"
-
-    def url(self, database: str, driver: str = "postgresql+asyncpg") -> str:
-        """A SQLAlchemy URL for `database` on this server."""
-        parts = urlsplit(self.admin_url)
-        return urlunsplit(parts._replace(scheme=driver, path=f"/{database}"))
-
-    def service_env(self, label: str) -> tuple[dict[str, str], str]:
-        """A new, empty database for a service and the name of its test database beside it.
-
-        Returns the environment to run the service with, and the prefix every database it
-        creates shares, for `drop_databases`.
-        """
-        name = self.unique_name(label)
-        self.create_database(name)
-        env = {"DATABASE_URL": self.url(name), "TEST_DATABASE_URL": self.url(f"{name}_test")}
-        return env, name
 
     def create_database(self, name: str) -> None:
         asyncio.run(self._execute(f'CREATE DATABASE "{name}"'))

@@ -4,11 +4,12 @@ import itertools
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
 import yaml
 
+from tests.database_server import DatabaseServer
 from tests.harness import TIMINGS, Service, render
 
 # Long on purpose: every rendered line must fit the line length at the longest package name.
@@ -161,14 +162,6 @@ def _suite_variants() -> list[Variant]:
 # MariaDB covering variants (4), and the other specs' variants: each runs its own test suite and
 # mypy.
 SUITE_VARIANTS = _suite_variants()
-
-
-class DatabaseServer(Protocol):
-    """A database server the variants of one database get databases of their own on."""
-
-    def service_env(self, label: str) -> tuple[dict[str, str], str]: ...
-
-    def drop_databases(self, prefix: str) -> None: ...
 
 
 # The fixture of each database's server (tests/conftest.py); SQLite needs none.
