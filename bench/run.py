@@ -8,8 +8,11 @@ two workers, the SQLite default), migrates fresh databases with their own migrat
 1,000 users and 10,000 notes, and measures three routes on each app in interleaved rounds, a
 fresh server per round and a discarded warm-up first. Beside them, the same services as the
 previous release rendered them (`--against`), and a generated resource with a reference, an
-embed and a search (the books of tests/specs/library.yml). Prints a table per route and
-writes the raw results as JSON. See the README's "Performance" section.
+embed and a search (the books of tests/specs/library.yml). On MariaDB (`--mariadb-url`), the
+Core and ORM services against a Starlette floor on raw asyncmy and the same floor on aiomysql,
+and the services' search over 1,000,000 notes beside what each statement of a FULLTEXT search
+would cost. Prints a table per route and writes the raw results as JSON. See the README's
+"Performance" section.
 """
 
 import argparse
@@ -39,6 +42,7 @@ import yaml
 from copier import run_copy
 from packaging.version import Version
 
+from bench.mariadb import MariaDB
 from tests.harness import TEMPLATE_ROOT, UV, command_env, free_port, render
 from tests.releases import read_changelog, release_commit
 
@@ -88,6 +92,7 @@ class App:
     workers: int = 1
     auth: bool = False
     resource: str = "notes"  # what its routes read and write
+    server: str = "postgresql"  # where `database` is: postgresql, mariadb or sqlite
 
 
 @dataclass
@@ -118,6 +123,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "pagination": "cursor",
     },
     "sqlite-orm": {"database": "sqlite", "data_access": "orm"},
+    "mariadb-core": {"database": "mariadb", "data_access": "core"},
+    "mariadb-orm": {"database": "mariadb", "data_access": "orm"},
     "postgresql-core-library": {
         "database": "postgresql",
         "data_access": "core",
@@ -129,6 +136,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "resources": LIBRARY,
     },
 }
+
+
+# What the floors running in a service's venv need beside it.
+FLOOR_DRIVERS = {"mariadb-core": ["aiomysql"]}
 
 
 def previous_release() -> str:
@@ -185,8 +196,46 @@ def postgres_apps() -> list[App]:
 
 def sqlite_apps() -> list[App]:
     return [
-        App("sqlite-floor", "sqlite", "bench_sqlite", "sqlite-orm", "floor_aiosqlite:app"),
-        App("sqlite-orm", "sqlite", "bench_sqlite", "sqlite-orm"),
+        App(
+            "sqlite-floor",
+            "sqlite",
+            "bench_sqlite",
+            "sqlite-orm",
+            "floor_aiosqlite:app",
+            server="sqlite",
+        ),
+        App("sqlite-orm", "sqlite", "bench_sqlite", "sqlite-orm", server="sqlite"),
+    ]
+
+
+def mariadb_apps() -> list[App]:
+    # The floor on asyncmy, the services' driver, then on aiomysql: the drivers compared.
+    floor_venv = "mariadb-core"
+    return [
+        App(
+            "mariadb-floor",
+            "mariadb",
+            "bench_maria",
+            floor_venv,
+            "floor_mariadb:asyncmy_app",
+            server="mariadb",
+        ),
+        App(
+            "mariadb-floor-aiomysql",
+            "mariadb",
+            "bench_maria",
+            floor_venv,
+            "floor_mariadb:aiomysql_app",
+            server="mariadb",
+        ),
+        App("mariadb-core", "mariadb", "bench_maria", "mariadb-core", server="mariadb"),
+        App("mariadb-orm", "mariadb", "bench_maria", "mariadb-orm", server="mariadb"),
+    ]
+
+
+def mariadb_search_apps() -> list[App]:
+    return [
+        App("mariadb-core", "mariadb-search", "bench_maria_depth", "mariadb-core", server="mariadb")
     ]
 
 
@@ -214,7 +263,7 @@ def routes_of(app: App) -> list[tuple[str, str, str]]:
         return depth_routes(app)
     if app.resource == "books":
         return BOOK_ROUTES
-    return SEARCH_ROUTES if app.group == "search" else ROUTES
+    return SEARCH_ROUTES if app.group.endswith("search") else ROUTES
 
 
 def _cursor_after(note_id: int) -> str:
@@ -269,6 +318,17 @@ def render_services(work: Path, names: set[str]) -> dict[str, Path]:
         else:
             render(path, project_name="Bench Service", **VARIANTS[name])
         subprocess.run([UV, "sync", "--quiet", "--no-dev"], cwd=path, env=command_env(), check=True)
+        if FLOOR_DRIVERS.get(name):
+            # The floors that run in this venv use drivers the service does not.
+            install = [
+                UV,
+                "pip",
+                "install",
+                "--quiet",
+                "--python",
+                str(path / ".venv" / "bin" / "python"),
+            ]
+            subprocess.run([*install, *FLOOR_DRIVERS[name]], env=command_env(), check=True)
         services[name] = path
     return services
 
@@ -364,6 +424,20 @@ def prepare_postgres(server: str, services: dict[str, Path], databases: set[str]
             asyncio.run(_seed_postgres(server, database, notes))
 
 
+def prepare_mariadb(mariadb: MariaDB, services: dict[str, Path], databases: set[str]) -> None:
+    # As on PostgreSQL: which service migrates it, and how many notes.
+    plan = {
+        "bench_maria": ("mariadb-core", NOTES),
+        "bench_maria_depth": ("mariadb-core", DEEP_NOTES),
+    }
+    for database in sorted(databases):
+        migrated_by, notes = plan[database]
+        print(f"migrating and seeding {database} on MariaDB ({notes:,} notes)", flush=True)
+        mariadb.recreate(database)
+        migrate(services[migrated_by], mariadb.url(database))
+        mariadb.seed_notes(database, USERS, notes)
+
+
 def prepare_sqlite(work: Path, service: Path) -> Path:
     path = work / "bench_sqlite.db"
     for stale in work.glob("bench_sqlite.db*"):
@@ -429,7 +503,24 @@ async def _active_queries(server: str, database: str) -> int:
         await connection.close()
 
 
-def wait_until_idle(pid: int, server: str, database: str | None) -> None:
+def connections_opened(app: App, options: argparse.Namespace) -> int | None:
+    """Connections ever opened to `app`'s database (by its user, on MariaDB); None on SQLite."""
+    if app.server == "mariadb":
+        return options.mariadb.connections_opened()
+    if app.server == "postgresql":
+        return sessions_settled(options.postgres_url, app.database)
+    return None
+
+
+def active_queries(app: App, options: argparse.Namespace) -> int:
+    if app.server == "mariadb":
+        return options.mariadb.active_queries()
+    if app.server == "postgresql":
+        return asyncio.run(_active_queries(options.postgres_url, app.database))
+    return 0
+
+
+def wait_until_idle(pid: int, app: App, options: argparse.Namespace) -> None:
     """Wait for the requests a finished load left behind: a server goes on answering requests
     whose clients have gone, and a measurement must not start behind them."""
     deadline = time.monotonic() + 120
@@ -437,7 +528,7 @@ def wait_until_idle(pid: int, server: str, database: str | None) -> None:
         before = cpu_seconds(pid)
         time.sleep(0.3)
         busy = cpu_seconds(pid) - before > 0.02
-        if not busy and (database is None or asyncio.run(_active_queries(server, database)) == 0):
+        if not busy and active_queries(app, options) == 0:
             return
     sys.exit(f"the server (pid {pid}) stayed busy for two minutes after its load ended")
 
@@ -593,7 +684,7 @@ def check_routes(
         if mode == "list" and "q=" not in path:
             assert len(answer) == 50, (app.name, response.text[:300])
         key = f"{app.database} {mode} {path}"
-        if app.group == "search":
+        if app.group.endswith("search"):
             # The same notes with or without an index; each database seeded them at its time.
             answer = [{k: v for k, v in note.items() if not k.endswith("_at")} for note in answer]
             key = f"{mode} {path}"
@@ -601,13 +692,17 @@ def check_routes(
         assert answer == reference[1], f"{app.name} and {reference[0]} answer {path} differently"
 
 
-def trim_notes(app: App, server_url: str, work: Path) -> None:
+def trim_notes(app: App, options: argparse.Namespace) -> None:
     """Delete the rows a POST run added, so every run reads the same data."""
     table, seeded = app.resource, SEEDED[app.resource]
-    if app.group == "sqlite":
-        with sqlite3.connect(work / "bench_sqlite.db") as db:
+    if app.server == "sqlite":
+        with sqlite3.connect(options.work / "bench_sqlite.db") as db:
             db.execute(f"DELETE FROM {table} WHERE id > ?", (seeded,))
         return
+    if app.server == "mariadb":
+        options.mariadb.delete_after(app.database, table, seeded)
+        return
+    server_url = options.postgres_url
 
     async def trim() -> None:
         connection = await asyncpg.connect(dsn(server_url, app.database))
@@ -619,10 +714,14 @@ def trim_notes(app: App, server_url: str, work: Path) -> None:
     asyncio.run(trim())
 
 
-def app_env(app: App, server_url: str, work: Path, secret: str) -> dict[str, str]:
-    if app.group == "sqlite":
-        path = work / "bench_sqlite.db"
+def app_env(app: App, options: argparse.Namespace, secret: str) -> dict[str, str]:
+    server_url = options.postgres_url
+    if app.server == "sqlite":
+        path = options.work / "bench_sqlite.db"
         env = {"DATABASE_URL": f"sqlite+aiosqlite:///{path}", "DATABASE_PATH": str(path)}
+    elif app.server == "mariadb":
+        mariadb = options.mariadb
+        env = {"DATABASE_URL": mariadb.url(app.database), "DATABASE_DSN": mariadb.dsn(app.database)}
     else:
         env = {
             "DATABASE_URL": database_url(server_url, app.database),
@@ -640,7 +739,7 @@ def measure_app(
     options: argparse.Namespace,
     context: dict[str, Any],
 ) -> list[Measurement]:
-    env = app_env(app, options.postgres_url, context["work"], context["secret"])
+    env = app_env(app, options, context["secret"])
     results = []
     with server(app, context["services"], env, context["work"] / f"{app.name}.log") as (
         base,
@@ -648,25 +747,24 @@ def measure_app(
     ):
         token = bearer_token(base) if app.auth else ""
         check_routes(app, base, routes, token, context["answers"])
-        database = None if app.group == "sqlite" else app.database
-        connections = SEARCH_CONNECTIONS if app.group == "search" else options.connections
+        searching = app.group.endswith("search")
+        connections = SEARCH_CONNECTIONS if searching else options.connections
         for _, mode, path in routes:
             wrk(context["wrk"], base, mode, path, options.warmup, connections, token, app.resource)
-            wait_until_idle(pid, options.postgres_url, database)
-        if app.group not in {"depth", "search"}:
-            trim_notes(app, options.postgres_url, context["work"])
+            wait_until_idle(pid, app, options)
+        if app.group != "depth" and not searching:
+            trim_notes(app, options)
         for route, mode, path in routes:
-            postgres = database is not None
-            before = sessions_settled(options.postgres_url, app.database) if postgres else None
+            before = connections_opened(app, options)
             cpu_before = cpu_seconds(pid)
             summary = wrk(
                 context["wrk"], base, mode, path, options.duration, connections, token, app.resource
             )
             cpu = cpu_seconds(pid) - cpu_before
-            wait_until_idle(pid, options.postgres_url, database)
-            after = sessions_settled(options.postgres_url, app.database) if postgres else None
+            wait_until_idle(pid, app, options)
+            after = connections_opened(app, options)
             if mode == "post":
-                trim_notes(app, options.postgres_url, context["work"])
+                trim_notes(app, options)
             seconds = summary["duration_us"] / 1e6
             results.append(
                 Measurement(
@@ -677,7 +775,7 @@ def measure_app(
                     p50_ms=summary["p50_us"] / 1000,
                     p99_ms=summary["p99_us"] / 1000,
                     cpu_us_per_request=cpu * 1e6 / max(summary["requests"], 1),
-                    connections_opened=None if before is None else after - before,
+                    connections_opened=None if before is None or after is None else after - before,
                     errors=summary["status_errors"] + summary["socket_errors"],
                 )
             )
@@ -741,6 +839,17 @@ def report(results: list[Measurement], groups: dict[str, list[App]]) -> list[str
     return lines
 
 
+def report_search_costs(costs: list[tuple[str, str, float, int]]) -> list[str]:
+    """The ways MariaDB could search, one statement at a time on one connection."""
+    if not costs:
+        return []
+    lines = ["", f"## mariadb-search: one statement over {DEEP_NOTES:,} notes, each way", ""]
+    lines.append(f"{'way':<36} {'search':<24} {'ms':>8} {'notes':>6}")
+    for way, search, milliseconds, matched in costs:
+        lines.append(f"{way:<36} {search:<24} {milliseconds:8.1f} {matched:>6}")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -751,9 +860,14 @@ def main() -> None:
         "--postgres-url",
         default=os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
     )
+    parser.add_argument(
+        "--mariadb-url", default=os.environ.get("MARIADB_URL", "mariadb://root@127.0.0.1:3306")
+    )
     parser.add_argument("--only", default="", help="comma-separated app names (default: all)")
     parser.add_argument(
-        "--skip", default="", help="groups to skip: postgresql,sqlite,depth,search,books"
+        "--skip",
+        default="",
+        help="groups to skip: postgresql,sqlite,depth,search,books,mariadb,mariadb-search",
     )
     parser.add_argument(
         "--against",
@@ -763,6 +877,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=BENCH / ".work")
     parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.json")
     options = parser.parse_args()
+    options.mariadb = MariaDB(options.mariadb_url)
 
     skip = set(filter(None, options.skip.split(",")))
     only = set(filter(None, options.only.split(",")))
@@ -772,6 +887,8 @@ def main() -> None:
         "depth": depth_apps(),
         "search": search_apps(),
         "books": book_apps(),
+        "mariadb": mariadb_apps(),
+        "mariadb-search": mariadb_search_apps(),
     }
     groups = {
         name: [app for app in apps if not only or app.name in only or app.group in only]
@@ -789,10 +906,13 @@ def main() -> None:
         "answers": {},
     }
     context["services"] = render_services(options.work, {app.variant or "" for app in apps})
-    postgres_databases = {app.database for app in apps if app.group != "sqlite"}
+    postgres_databases = {app.database for app in apps if app.server == "postgresql"}
     if postgres_databases:
         prepare_postgres(options.postgres_url, context["services"], postgres_databases)
-    if any(app.group == "sqlite" for app in apps):
+    mariadb_databases = {app.database for app in apps if app.server == "mariadb"}
+    if mariadb_databases:
+        prepare_mariadb(options.mariadb, context["services"], mariadb_databases)
+    if any(app.server == "sqlite" for app in apps):
         prepare_sqlite(options.work, context["services"]["sqlite-orm"])
 
     results: list[Measurement] = []
@@ -803,6 +923,10 @@ def main() -> None:
         shuffle.shuffle(order)
         for app in order:
             results += measure_app(app, routes_of(app), round_number, options, context)
+    search_costs = []
+    if "mariadb-search" in groups:
+        searches = [("1 note matches", "number 777777"), ("every note matches", "seeded")]
+        search_costs = options.mariadb.search_costs("bench_maria_depth", searches, runs=5)
 
     lines = [
         f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
@@ -810,6 +934,7 @@ def main() -> None:
         "req/s: median (each run); p50/p99: latency medians; CPU us: server CPU per request;",
         "conns: database connections opened during a measured window (most in any run)",
         *report(results, groups),
+        *report_search_costs(search_costs),
     ]
     print("\n".join(lines))
     options.output.parent.mkdir(parents=True, exist_ok=True)
@@ -819,6 +944,7 @@ def main() -> None:
                 "when": datetime.now(UTC).isoformat(),
                 "options": {k: str(v) for k, v in vars(options).items()},
                 "results": [asdict(m) for m in results],
+                "mariadb_search_costs": search_costs,
             },
             indent=1,
         )

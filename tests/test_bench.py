@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from bench.mariadb import MariaDB
 from tests.harness import TEMPLATE_ROOT
+from tests.mariadb import MARIADB_URL, MariaDBServer
 from tests.postgres import POSTGRES_URL, PostgresServer
 
-_APPS = ["floor", "postgresql-core", "sqlite-floor", "sqlite-orm"]
+_APPS = ["floor", "postgresql-core", "sqlite-floor", "sqlite-orm", "mariadb-floor", "mariadb-core"]
+# The services, whose pools must not open a connection once warm.
+_SERVICES = ["postgresql-core", "mariadb-core"]
 
 
 @pytest.fixture
@@ -27,16 +31,19 @@ def wrk() -> str:
 
 
 def test_benchmark_serves_every_route_without_errors_or_new_connections(
-    wrk: str, postgres: PostgresServer, tmp_path: Path
+    wrk: str, postgres: PostgresServer, mariadb: MariaDBServer, tmp_path: Path
 ) -> None:
     output = tmp_path / "results.json"
+    bench_user = MariaDB(MARIADB_URL)
+    opened_before = bench_user.connections_opened()
     result = subprocess.run(
         [
             sys.executable,
             "-m",
             "bench.run",
-            *("--rounds", "1", "--duration", "1", "--warmup", "1", "--skip", "depth,search"),
-            *("--only", ",".join(_APPS), "--postgres-url", POSTGRES_URL),
+            *("--rounds", "1", "--duration", "1", "--warmup", "1"),
+            *("--skip", "depth,search,mariadb-search", "--only", ",".join(_APPS)),
+            *("--postgres-url", POSTGRES_URL, "--mariadb-url", MARIADB_URL),
             *("--work", str(tmp_path / "work"), "--output", str(output)),
         ],
         cwd=TEMPLATE_ROOT,
@@ -56,7 +63,11 @@ def test_benchmark_serves_every_route_without_errors_or_new_connections(
     for measurement in measured:
         assert measurement["requests_per_second"] > 0, measurement
         assert measurement["errors"] == 0, measurement
-    # After the warm-up, the service's pool holds every connection it needs.
-    service = [m for m in measured if m["app"] == "postgresql-core"]
-    assert [m["connections_opened"] for m in service] == [0, 0, 0]
+    # After the warm-up, a service's pool holds every connection it needs.
+    for service in _SERVICES:
+        opened = [m["connections_opened"] for m in measured if m["app"] == service]
+        assert opened == [0, 0, 0], service
     assert "## postgresql: GET /notes/{id}" in result.stdout
+    assert "## mariadb: GET /notes/{id}" in result.stdout
+    # What MariaDB counted is the apps' connections: each app's pool opened some.
+    assert bench_user.connections_opened() - opened_before >= 2, "no connection counted"
