@@ -235,7 +235,13 @@ def mariadb_apps() -> list[App]:
 
 def mariadb_search_apps() -> list[App]:
     return [
-        App("mariadb-core", "mariadb-search", "bench_maria_depth", "mariadb-core", server="mariadb")
+        App(
+            "mariadb-core, LIKE scan",
+            "mariadb-search",
+            "bench_maria_depth",
+            "mariadb-core",
+            server="mariadb",
+        )
     ]
 
 
@@ -254,7 +260,7 @@ def search_apps() -> list[App]:
             "bench_search_unindexed",
             "postgresql-core",
         ),
-        App("postgresql-core", "search", "bench_depth", "postgresql-core"),
+        App("postgresql-core, trigram index", "search", "bench_depth", "postgresql-core"),
     ]
 
 
@@ -925,7 +931,11 @@ def main() -> None:
             results += measure_app(app, routes_of(app), round_number, options, context)
     search_costs = []
     if "mariadb-search" in groups:
-        searches = [("1 note matches", "number 777777"), ("every note matches", "seeded")]
+        searches = [
+            ("1 note matches", "number 777777"),
+            ("1 note matches, one word", "777777"),
+            ("every note matches", "seeded"),
+        ]
         search_costs = options.mariadb.search_costs("bench_maria_depth", searches, runs=5)
 
     lines = [
