@@ -105,11 +105,11 @@ def database_env(request: pytest.FixtureRequest) -> Iterator[Callable[[Variant],
 
 
 # First: pytest-xdist reads the groups in its own hook of this name.
-@pytest.hookimpl(tryfirst=True)
 def pytest_configure() -> None:
     reuse_compiled_templates()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Keep each variant's tests on one xdist worker (`--dist loadgroup`), so that it is
     rendered and installed once; ORM and Core of one shape together, as some tests compare
