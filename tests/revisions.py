@@ -2,11 +2,16 @@
 
 import asyncio
 import sqlite3
+from collections.abc import Awaitable, Callable
 from contextlib import closing
 from pathlib import Path
+from typing import TypeVar
 
-import asyncpg
 from alembic.script import ScriptDirectory
+from sqlalchemy import NullPool, text
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+_T = TypeVar("_T")
 
 
 def _scripts(project: Path) -> ScriptDirectory:
@@ -32,38 +37,43 @@ class OwnerDatabase:
     """The database a service runs on (its DATABASE_URL), read and written with plain SQL."""
 
     def __init__(self, project: Path, package: str, env: dict[str, str]) -> None:
-        url = env.get("DATABASE_URL")
-        self._postgres_url = url.replace("+asyncpg", "", 1) if url else None
+        self._server_url = env.get("DATABASE_URL")
         self._sqlite_path = project / f"{package}.db"
 
     def execute(self, *statements: str) -> None:
-        if self._postgres_url is None:
+        if self._server_url is None:
             with closing(sqlite3.connect(self._sqlite_path)) as connection, connection:
                 for statement in statements:
                     connection.execute(statement)
             return
 
-        async def execute() -> None:
-            connection = await asyncpg.connect(self._postgres_url)
-            try:
-                async with connection.transaction():
-                    for statement in statements:
-                        await connection.execute(statement)
-            finally:
-                await connection.close()
+        async def execute(connection: AsyncConnection) -> None:
+            async with connection.begin():
+                for statement in statements:
+                    await connection.execute(text(statement))
 
-        asyncio.run(execute())
+        self._on_server(execute)
 
     def rows(self, query: str) -> list[tuple[object, ...]]:
-        if self._postgres_url is None:
+        if self._server_url is None:
             with closing(sqlite3.connect(self._sqlite_path)) as connection:
                 return [tuple(row) for row in connection.execute(query)]
 
-        async def fetch() -> list[tuple[object, ...]]:
-            connection = await asyncpg.connect(self._postgres_url)
-            try:
-                return [tuple(row) for row in await connection.fetch(query)]
-            finally:
-                await connection.close()
+        async def fetch(connection: AsyncConnection) -> list[tuple[object, ...]]:
+            return [tuple(row) for row in await connection.execute(text(query))]
 
-        return asyncio.run(fetch())
+        return self._on_server(fetch)
+
+    def _on_server(self, work: Callable[[AsyncConnection], Awaitable[_T]]) -> _T:
+        """Run `work` on a connection of its own to the server, through the service's URL."""
+        assert self._server_url is not None
+
+        async def run() -> _T:
+            engine = create_async_engine(self._server_url, poolclass=NullPool)
+            try:
+                async with engine.connect() as connection:
+                    return await work(connection)
+            finally:
+                await engine.dispose()
+
+        return asyncio.run(run())
