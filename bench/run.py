@@ -148,11 +148,12 @@ def previous_release() -> str:
     return str(next(release.version for release in releases if release.released))
 
 
-def against_apps(version: str) -> list[App]:
-    """The PostgreSQL Core and ORM services as `version` rendered them, on the same database."""
+def against_apps(version: str, server: str = "postgresql") -> list[App]:
+    """The Core and ORM services on `server` as `version` rendered them, on the same database."""
+    database = {"postgresql": "bench_plain", "mariadb": "bench_maria"}[server]
     return [
-        App(f"{name} {version}", "postgresql", "bench_plain", f"{name}@{version}")
-        for name in ("postgresql-core", "postgresql-orm")
+        App(f"{name} {version}", server, database, f"{name}@{version}", server=server)
+        for name in (f"{server}-core", f"{server}-orm")
     ]
 
 
@@ -893,7 +894,8 @@ def main() -> None:
         "depth": depth_apps(),
         "search": search_apps(),
         "books": book_apps(),
-        "mariadb": mariadb_apps(),
+        "mariadb": mariadb_apps()
+        + (against_apps(options.against, "mariadb") if options.against else []),
         "mariadb-search": mariadb_search_apps(),
     }
     groups = {
