@@ -80,8 +80,8 @@ def service(request: pytest.FixtureRequest, services: Services) -> Service:
 
 @pytest.fixture(params=[*SUITE_VARIANTS, *SPEC_VARIANTS], ids=lambda variant: variant.id)
 def suite_service(request: pytest.FixtureRequest, services: Services) -> Service:
-    """One variant per run-time shape of SQLite and PostgreSQL (the 32 services their 128
-    combinations amount to), MariaDB's covering variants, and the variants of the other specs
+    """One variant per run-time shape of SQLite and PostgreSQL with offsets (16 services), the
+    covering variants of MariaDB and of cursor pagination, and the variants of the other specs
     of resources."""
     return variant_service(request, services, request.param)
 

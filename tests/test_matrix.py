@@ -2,7 +2,8 @@
 
 Rendering is cheap, so all of them are rendered; the costlier checks run in test_variants.py:
 types and the services' own tests on one combination per run-time shape of SQLite and
-PostgreSQL (32) and on MariaDB's covering variants, start-up and the rest on the covering set.
+PostgreSQL with offsets (16) and on the covering variants of MariaDB and of cursor pagination,
+start-up and the rest on the covering set.
 """
 
 import subprocess
@@ -17,6 +18,7 @@ from tests.harness import copy_working_tree, rendered_file_problems
 from tests.variants import (
     COMBINATIONS,
     SAMPLED_DATABASES,
+    SAMPLED_PAGINATIONS,
     SUITE_VARIANTS,
     Variant,
     runtime_shape,
@@ -104,12 +106,12 @@ def _code(project: Path) -> dict[str, bytes]:
 def test_packaging_features_change_no_code(matrix: Path) -> None:
     """`docker` and `github_actions` add files around a service and change nothing in its
     `src/`, `tests/` or `migrations/`: the 192 combinations are 48 different services, and
-    each combination of SQLite or PostgreSQL is byte for byte the code of one whose own suite
-    runs."""
+    each combination of SQLite or PostgreSQL with offsets is byte for byte the code of one whose
+    own suite runs."""
     shapes = {runtime_shape(variant): variant for variant in COMBINATIONS}
     suite_runs = {runtime_shape(variant): variant for variant in SUITE_VARIANTS}
     assert len(shapes) == 48
-    assert len(suite_runs) == len(SUITE_VARIANTS) == 36
+    assert len(suite_runs) == len(SUITE_VARIANTS) == 22
     for variant in COMBINATIONS:
         twin = suite_runs.get(runtime_shape(variant), shapes[runtime_shape(variant)])
         assert _code(matrix / variant.id) == _code(matrix / twin.id), (variant.id, twin.id)
@@ -153,3 +155,33 @@ def test_mariadb_differs_from_postgresql_only_in_its_database_modules(matrix: Pa
     assert seam_versions
     for (data_access, path), versions in seam_versions.items():
         assert len(versions) == 1, (data_access, path)
+
+
+# Where a service with cursor pagination differs from the one with offsets of the same answers:
+# its pagination module, the tests of it, and the factories' walk through a list's pages.
+_CURSOR_SEAMS = {
+    "src/{package}/pagination.py",
+    "tests/factories/__init__.py",
+    "tests/test_pagination.py",
+}
+
+
+def test_cursor_pagination_differs_from_offsets_only_in_its_module(matrix: Path) -> None:
+    """Each combination with cursor pagination is its twin with offsets but for the seams, and
+    its pagination module is one file whatever else was answered: the suites run with cursors
+    (the covering variants', the specs') run every line of service code that no suite with
+    offsets runs, with every database, both data-access choices and every feature."""
+    modules = set()
+    for variant in COMBINATIONS:
+        if variant.pagination not in SAMPLED_PAGINATIONS:
+            continue
+        code = _code(matrix / variant.id)
+        twin = _code(matrix / replace(variant, pagination="offset").id)
+        package = next((matrix / variant.id / "src").iterdir()).name
+        seams = {path.format(package=package) for path in _CURSOR_SEAMS}
+        differing = {path for path in code.keys() | twin.keys() if code.get(path) != twin.get(path)}
+        assert differing <= seams, (variant.id, sorted(differing - seams))
+        modules.add(code[f"src/{package}/pagination.py"])
+    assert len(modules) == 1
+    sampled = [variant for variant in SUITE_VARIANTS if variant.pagination in SAMPLED_PAGINATIONS]
+    assert {variant.database for variant in sampled} == {"sqlite", "postgresql", "mariadb"}

@@ -1,7 +1,8 @@
 """Every variant, as rendered, passes lint, format, types, its own tests, and starts.
 
-Types and the own test suite run on one variant of each of the 32 run-time shapes of SQLite and
-PostgreSQL and on MariaDB's covering variants; the rest on the covering set.
+Types and the own test suite run on one variant of each of the 16 run-time shapes of SQLite and
+PostgreSQL with offsets, on the covering variants of MariaDB and of cursor pagination, and on
+the specs' variants; the rest on the covering set.
 """
 
 import json
