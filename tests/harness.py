@@ -76,12 +76,13 @@ class Service:
         assert result.returncode != 0, f"`{' '.join(args)}` succeeded:\n{result.stdout}"
         return result.stdout + result.stderr
 
-    def check(self) -> None:
-        """Everything a rendered service must pass as it is: lint, format, types, its tests."""
+    def check(self, *tests: str) -> None:
+        """Everything a rendered service must pass as it is: lint, format, types, its tests
+        (those in `tests`, when given; by default all)."""
         self.run("ruff", "check", "--no-fix", "--output-format", "concise")
         self.run("ruff", "format", "--check")
         self.mypy()
-        assert_suite_passed(self.run("pytest", "-q", "-p", "no:cacheprovider"))
+        assert_suite_passed(self.run("pytest", "-q", "-p", "no:cacheprovider", *tests))
 
     def mypy(self) -> str:
         """Run mypy (strict, as the service configures it), from the seed cache when there is

@@ -23,6 +23,7 @@ from tests.updates import (
 from tests.user_changes import (
     LOCAL_ENV,
     LOCAL_ENV_BEFORE_0_2,
+    OWNER_CHANGE_TESTS,
     apply_user_change,
     assert_user_change_intact,
 )
@@ -108,7 +109,7 @@ def test_update_from_previous_release_keeps_the_owners_work(
 
     service = Service(f"{variant.id} (updated)", project, PACKAGE_NAME, database_env(variant))
     service.sync()
-    service.check()
+    service.check(*OWNER_CHANGE_TESTS)
 
 
 def test_update_from_the_oldest_release_runs_every_migration_between(
@@ -155,7 +156,7 @@ def test_changing_answers_rerenders_the_service(
         service = Service(f"answers changed to {variant.id}", project, PACKAGE_NAME)
         service.env.update(database_env(variant))
         service.sync()
-        service.check()
+        service.check(*OWNER_CHANGE_TESTS)
         commit(project, f"Change {change}")
 
 

@@ -74,6 +74,12 @@ def _insert_after(path: Path, anchor: str, addition: str) -> None:
     path.write_text(text.replace(anchor, anchor + addition, 1))
 
 
+# What the owner's change reaches in a service's suite: its own test, and the migrations, where
+# its revision is. A service that is otherwise a fresh copy byte for byte runs these only: the
+# fresh copy's whole suite runs in test_variants.py.
+OWNER_CHANGE_TESTS = ("tests/test_echo.py", "tests/test_migrations.py")
+
+
 def apply_user_change(project: Path, package: str, revision_parent: str) -> None:
     """Register a new router in the generated main.py, add the router and its test, and a
     data migration on `revision_parent`, the head of the service's revisions."""
