@@ -117,6 +117,22 @@ def test_packaging_features_change_no_code(matrix: Path) -> None:
         assert _code(matrix / variant.id) == _code(matrix / twin.id), (variant.id, twin.id)
 
 
+def _seams_beside_twin(
+    matrix: Path, variant: Variant, twin: Variant, seams: set[str]
+) -> dict[str, bytes]:
+    """Assert that `variant`'s code differs from `twin`'s only in `seams` (paths in which
+    `{package}` and `{layer}` are filled in); return what `variant` has in them."""
+    code, twin_code = _code(matrix / variant.id), _code(matrix / twin.id)
+    package = next((matrix / variant.id / "src").iterdir()).name
+    layer = "models" if variant.data_access == "orm" else "tables"
+    paths = {path.format(package=package, layer=layer) for path in seams}
+    differing = {
+        path for path in code.keys() | twin_code.keys() if code.get(path) != twin_code.get(path)
+    }
+    assert differing <= paths, (variant.id, sorted(differing - paths))
+    return {path: code[path] for path in paths if path in code}
+
+
 # Where a MariaDB service's code differs from the PostgreSQL service of the same answers: its
 # database modules, and the tests and indexes of what PostgreSQL alone has.
 _MARIADB_SEAMS = {
@@ -142,16 +158,10 @@ def test_mariadb_differs_from_postgresql_only_in_its_database_modules(matrix: Pa
     for variant in COMBINATIONS:
         if variant.database not in SAMPLED_DATABASES:
             continue
-        code = _code(matrix / variant.id)
-        twin = _code(matrix / replace(variant, database="postgresql").id)
-        package = next((matrix / variant.id / "src").iterdir()).name
-        layer = "models" if variant.data_access == "orm" else "tables"
-        seams = {path.format(package=package, layer=layer) for path in _MARIADB_SEAMS}
-        differing = {path for path in code.keys() | twin.keys() if code.get(path) != twin.get(path)}
-        assert differing <= seams, (variant.id, sorted(differing - seams))
-        for path in seams:
+        twin = replace(variant, database="postgresql")
+        for path, code in _seams_beside_twin(matrix, variant, twin, _MARIADB_SEAMS).items():
             if path.startswith("src/"):
-                seam_versions.setdefault((variant.data_access, path), set()).add(code[path])
+                seam_versions.setdefault((variant.data_access, path), set()).add(code)
     assert seam_versions
     for (data_access, path), versions in seam_versions.items():
         assert len(versions) == 1, (data_access, path)
@@ -175,13 +185,9 @@ def test_cursor_pagination_differs_from_offsets_only_in_its_module(matrix: Path)
     for variant in COMBINATIONS:
         if variant.pagination not in SAMPLED_PAGINATIONS:
             continue
-        code = _code(matrix / variant.id)
-        twin = _code(matrix / replace(variant, pagination="offset").id)
-        package = next((matrix / variant.id / "src").iterdir()).name
-        seams = {path.format(package=package) for path in _CURSOR_SEAMS}
-        differing = {path for path in code.keys() | twin.keys() if code.get(path) != twin.get(path)}
-        assert differing <= seams, (variant.id, sorted(differing - seams))
-        modules.add(code[f"src/{package}/pagination.py"])
+        twin = replace(variant, pagination="offset")
+        seams = _seams_beside_twin(matrix, variant, twin, _CURSOR_SEAMS)
+        modules.update(code for path, code in seams.items() if path.startswith("src/"))
     assert len(modules) == 1
     sampled = [variant for variant in SUITE_VARIANTS if variant.pagination in SAMPLED_PAGINATIONS]
     assert {variant.database for variant in sampled} == {"sqlite", "postgresql", "mariadb"}

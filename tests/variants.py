@@ -159,7 +159,7 @@ SAMPLED_DATABASES = ("mariadb",)
 SAMPLED_PAGINATIONS = ("cursor",)
 
 
-def is_sampled(variant: Variant) -> bool:
+def _is_sampled(variant: Variant) -> bool:
     """Whether a variant's suite runs only where the covering set has its shape."""
     return variant.database in SAMPLED_DATABASES or variant.pagination in SAMPLED_PAGINATIONS
 
@@ -169,7 +169,7 @@ def _suite_variants() -> list[Variant]:
     shapes = dict.fromkeys(
         runtime_shape(variant)
         for variant in COMBINATIONS
-        if not is_sampled(variant) or runtime_shape(variant) in covering
+        if not _is_sampled(variant) or runtime_shape(variant) in covering
     )
     # A covering variant stands for its shape; the others are rendered without packaging.
     return [covering.get(shape, Variant(*shape)) for shape in shapes]
