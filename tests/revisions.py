@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import NullPool, text
+from sqlalchemy import NullPool, make_url, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 _T = TypeVar("_T")
@@ -34,11 +34,22 @@ def merge_revisions(project: Path) -> dict[str, tuple[str, ...]]:
 
 
 class OwnerDatabase:
-    """The database a service runs on (its DATABASE_URL), read and written with plain SQL."""
+    """A database of a service's, read and written with plain SQL: by default the one it runs
+    on (its DATABASE_URL, or its SQLite file)."""
 
     def __init__(self, project: Path, package: str, env: dict[str, str]) -> None:
         self._server_url = env.get("DATABASE_URL")
         self._sqlite_path = project / f"{package}.db"
+
+    @classmethod
+    def at(cls, url: str) -> "OwnerDatabase":
+        """The database `url` names, a SQLite file or one on a server."""
+        database = cls.__new__(cls)
+        parsed = make_url(url)
+        is_file = parsed.get_backend_name() == "sqlite"
+        database._server_url = None if is_file else url
+        database._sqlite_path = Path(parsed.database or "")
+        return database
 
     def execute(self, *statements: str) -> None:
         if self._server_url is None:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import httpx
 import pytest
+from sqlalchemy import make_url
 
 from tests.harness import (
     Service,
@@ -18,6 +19,8 @@ from tests.harness import (
     rendered_file_problems,
     serving,
 )
+from tests.revisions import OwnerDatabase, heads
+from tests.user_changes import SEED_REVISION_FILE, seed_revision
 from tests.variants import (
     DATA_ACCESS,
     DEFAULT_RESOURCES,
@@ -25,6 +28,7 @@ from tests.variants import (
     VARIANTS,
     Services,
     Variant,
+    database_server,
     resources_of,
     variant_service,
 )
@@ -74,17 +78,54 @@ def test_mypy_strict(suite_service: Service) -> None:
     assert "Success" in output
 
 
-def test_own_test_suite(suite_service: Service) -> None:
-    # As in a fresh checkout or CI: without the local `.env` that `copier copy` may write.
+def test_own_test_suite(request: pytest.FixtureRequest, suite_service: Service) -> None:
+    """Its own suite passes as its owner runs it: on the rows a revision of theirs seeds (an
+    account, and a note with the default resources), on a test database that a run on another
+    branch left at a revision this checkout does not have, and without the local `.env` that
+    `copier copy` may write, as in a fresh checkout or CI."""
+    variant: Variant = request.node.callspec.params["suite_service"]
+    env = _test_database_of_another_branch(request, suite_service, variant)
+    seed = suite_service.path / SEED_REVISION_FILE
+    (parent,) = heads(suite_service.path)
+    seed.write_text(seed_revision(parent, with_note=variant.resources == DEFAULT_RESOURCES))
     env_file = suite_service.path / ".env"
     hidden = suite_service.path / ".env.hidden-by-tests"
     if env_file.exists():
         env_file.rename(hidden)
     try:
-        assert_suite_passed(suite_service.run("pytest", "-q", "-p", "no:cacheprovider"))
+        assert_suite_passed(suite_service.run("pytest", "-q", "-p", "no:cacheprovider", **env))
     finally:
+        seed.unlink()
         if hidden.exists():
             hidden.rename(env_file)
+
+
+# A test database as a run on another branch leaves it: at a revision of that branch, with a
+# table of that branch and a users table of another shape.
+_OTHER_BRANCH = (
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)",
+    "INSERT INTO alembic_version (version_num) VALUES ('b4a9c4f00001')",
+    "CREATE TABLE branch_only (id INTEGER PRIMARY KEY)",
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, nickname VARCHAR(20) NOT NULL)",
+)
+
+
+def _test_database_of_another_branch(
+    request: pytest.FixtureRequest, service: Service, variant: Variant
+) -> dict[str, str]:
+    """A test database left by another branch's run; the environment that points at it."""
+    server = database_server(request, variant)
+    if server is None:
+        path = service.path.parent / f"{service.path.name}.branch.db"
+        path.unlink(missing_ok=True)
+        url = f"sqlite+aiosqlite:///{path}"
+    else:
+        # Beside the service's test database, so dropped with it.
+        name = f"{make_url(service.env['TEST_DATABASE_URL']).database}_branch"
+        server.create_database(name)
+        url = server.url(name)
+    OwnerDatabase.at(url).execute(*_OTHER_BRANCH)
+    return {"TEST_DATABASE_URL": url}
 
 
 _LOG_LINE = re.compile(

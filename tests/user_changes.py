@@ -60,6 +60,59 @@ def downgrade() -> None:
 '''
 
 
+# The owner's seed data: an account for the support team, and with the default resources a
+# note of theirs. Rows every test of the service then finds in its database.
+SEED_REVISION = "5eed5eed0001"
+SEED_REVISION_FILE = f"migrations/versions/{SEED_REVISION}_support_account.py"
+_SEED_USER = """\
+    op.execute("INSERT INTO users (name, email) VALUES ('Support', 'support@team.example')")
+"""
+_SEED_NOTE = """\
+    op.execute(
+        "INSERT INTO notes (title, description, author_id) "
+        "SELECT 'Welcome', 'Ask the support team', id FROM users "
+        "WHERE email = 'support@team.example'"
+    )
+"""
+# Foreign keys may be off while migrations run (they are on SQLite): no cascade to count on.
+_UNSEED_NOTE = """\
+    op.execute(
+        "DELETE FROM notes WHERE author_id IN "
+        "(SELECT id FROM users WHERE email = 'support@team.example')"
+    )
+"""
+_UNSEED_USER = """\
+    op.execute("DELETE FROM users WHERE email = 'support@team.example'")
+"""
+
+
+def seed_revision(parent: str, *, with_note: bool) -> str:
+    upgrade = _SEED_USER + (_SEED_NOTE if with_note else "")
+    downgrade = (_UNSEED_NOTE if with_note else "") + _UNSEED_USER
+    return f'''"""Seed the support team's account.
+
+Revision ID: {SEED_REVISION}
+Revises: {parent}
+Create Date: 2026-12-01 09:30:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "{SEED_REVISION}"
+down_revision: str | Sequence[str] | None = "{parent}"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+{upgrade}
+
+def downgrade() -> None:
+{downgrade}'''
+
+
 # The owner's local settings (not in git, not managed by Copier) as written before 0.2.0, and
 # as the update's migration to 0.2.0 leaves them; later releases keep them as they are.
 LOCAL_ENV_BEFORE_0_2 = "# my settings\nDATABASE_STATEMENT_TIMEOUT=7\nexport READINESS_TIMEOUT = 3\n"
