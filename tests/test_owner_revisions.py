@@ -179,6 +179,11 @@ def test_a_release_with_a_revision_joins_it_to_the_owners_schema_change(
     commit(project, f"Update to {next_tag}")
     update(project, next_tag)
     assert git(project, "status", "--porcelain") == "", "a second update changed files"
+    # The owner's next revision, by hand: it starts with what its first line needs, and lints.
+    service.run("alembic", "revision", "-m", "Backfill nicknames")
+    (written,) = project.glob("migrations/versions/*_backfill_nicknames.py")
+    assert "\nimport sqlalchemy as sa\nfrom alembic import op\n" in written.read_text()
+    service.run("ruff", "check", "--no-fix", str(written))
 
 
 def test_revisions_left_in_conflict_are_reported_not_merged(
