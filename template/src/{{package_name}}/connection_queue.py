@@ -1,7 +1,8 @@
-"""Requests wait for a database connection in the order they arrive."""
+"""Requests wait for a database connection in the order they arrive, and for a bounded time."""
 
 import asyncio
-from types import TracebackType
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 
 class ConnectionQueue:
@@ -13,19 +14,39 @@ class ConnectionQueue:
     here instead, first come first served, keeps every request's wait about the same.
     """
 
-    def __init__(self, connections: int, timeout_seconds: float) -> None:
+    def __init__(self, connections: int, timeout_seconds: float, request_seconds: float) -> None:
         self._slots = asyncio.Semaphore(connections)
         self._timeout_seconds = timeout_seconds
+        self._request_seconds = request_seconds
 
-    async def __aenter__(self) -> None:
-        # A wait past the timeout raises TimeoutError, which the service answers with a 503.
-        async with asyncio.timeout(self._timeout_seconds):
-            await self._slots.acquire()
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        """Hold a slot for one unit of work: wait for it up to `timeout_seconds`, and keep it
+        until `request_seconds` after the wait began at the most.
 
-    async def __aexit__(
-        self,
-        error_type: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._slots.release()
+        Either deadline passing raises TimeoutError, which the service answers with a 503. Past
+        the second, the unit's statement, or its connecting, is cancelled where it stands;
+        SQLAlchemy then invalidates the connection, and the engine drops it at once.
+        """
+        started = asyncio.get_running_loop().time()
+        waiting_seconds = min(self._timeout_seconds, self._request_seconds)
+        holding = False
+        # One timer for the whole unit: moved on, not replaced, once the slot is ours.
+        deadline = asyncio.timeout(waiting_seconds)
+        try:
+            async with deadline:
+                await self._slots.acquire()
+                holding = True
+                deadline.reschedule(started + self._request_seconds)
+                try:
+                    yield
+                finally:
+                    self._slots.release()
+        except TimeoutError as error:
+            if not deadline.expired():
+                raise  # The unit's own, a driver's deadline say: not this queue's.
+            if holding:
+                passed = f"the request's database deadline ({self._request_seconds:g} s) passed"
+            else:
+                passed = f"no connection was free within {waiting_seconds:g} s"
+            raise TimeoutError(passed) from error
