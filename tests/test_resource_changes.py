@@ -56,7 +56,10 @@ def _assert_one_head_on_the_owners(service: Service) -> None:
     )
 
 
-# Notes with a field of each kind a change can reach.
+# What the notes' folder references refer to.
+_FOLDERS = {"name": "folders", "fields": {"label": {"type": "string", "max_length": 40}}}
+# Notes with a field of each kind a change can reach, and one with each kind of constraint a
+# field can carry (range, choices, unique, reference), which the update renames.
 _NOTES_BEFORE = {
     "name": "notes",
     "owner": "author",
@@ -68,11 +71,15 @@ _NOTES_BEFORE = {
         "code": {"type": "string", "max_length": 20, "optional": True},
         "rating": {"type": "integer", "optional": True},
         "summary": {"type": "text", "max_length": 200, "optional": True},
+        "capacity": {"type": "integer", "min": 0, "max": 1000000, "optional": True},
+        "status": {"type": "choice", "choices": ["open", "shut"], "default": "open"},
+        "slug": {"type": "string", "max_length": 20, "unique": True, "optional": True},
+        "folder": {"type": "reference", "to": "folders", "optional": True},
     },
     "search": ["title", "description"],
 }
-# Every field but priority's default changed, description renamed, summary removed, fields
-# added.
+# Every field but priority's default changed, description and each constrained field renamed,
+# summary removed, fields added.
 _NOTES_AFTER = {
     "name": "notes",
     "owner": "author",
@@ -96,16 +103,60 @@ _NOTES_AFTER = {
         "price": {"type": "decimal", "digits": 6, "places": 2, "default": "9.50"},
         "due_on": {"type": "date", "optional": True},
         "ref": {"type": "string", "max_length": 20, "unique": True, "optional": True},
+        # Renamed, each with its constraint: named after the new name from now on.
+        "slots": {
+            "type": "integer",
+            "min": 0,
+            "max": 1000000,
+            "optional": True,
+            "renamed_from": "capacity",
+        },
+        "state": {
+            "type": "choice",
+            "choices": ["open", "shut"],
+            "default": "open",
+            "renamed_from": "status",
+        },
+        "handle": {
+            "type": "string",
+            "max_length": 20,
+            "unique": True,
+            "optional": True,
+            "renamed_from": "slug",
+        },
+        "binder": {
+            "type": "reference",
+            "to": "folders",
+            "optional": True,
+            "renamed_from": "folder",
+        },
     },
     "search": ["title", "body"],
 }
+# The renamed fields: old name, new name, column then and now.
+_RENAMED = [
+    ("description", "body", "description", "body"),
+    ("capacity", "slots", "capacity", "slots"),
+    ("status", "state", "status", "state"),
+    ("slug", "handle", "slug", "handle"),
+    ("folder", "binder", "folder_id", "binder_id"),
+]
+_FOLDERS_SEED = "INSERT INTO folders (label) VALUES ('drafts'), ('done')"
 _NOTES_SEED = (
-    "INSERT INTO notes (title, description, priority, mood, code, rating, summary, author_id) "
-    "VALUES ('  Engines  ', 'on the analytical engine', 5, 'away', 'X1', NULL, 'long', 1), "
-    "('Compilers', 'A-0', 2, NULL, 'X1', 4, NULL, 2)"
+    "INSERT INTO notes (title, description, priority, mood, code, rating, summary, capacity, "
+    "status, slug, folder_id, author_id) "
+    "VALUES ('  Engines  ', 'on the analytical engine', 5, 'away', 'X1', NULL, 'long', 10, "
+    "'shut', 'a1', 1, 1), "
+    "('Compilers', 'A-0', 2, NULL, 'X1', 4, NULL, NULL, 'open', 'b2', 2, 2)"
 )
-_NOTES_THEN = "SELECT id, title, description, priority, mood, code, rating, summary FROM notes"
-_NOTES_NOW = "SELECT id, title, body, priority, mood, code, rating FROM notes ORDER BY id"
+_NOTES_THEN = (
+    "SELECT id, title, description, priority, mood, code, rating, summary, capacity, status, "
+    "slug, folder_id FROM notes"
+)
+_NOTES_NOW = (
+    "SELECT id, title, body, priority, mood, code, rating, slots, state, handle, binder_id "
+    "FROM notes ORDER BY id"
+)
 _ADDED_NOW = "SELECT id, pinned, grade, colour, price, due_on, ref FROM notes ORDER BY id"
 # Each rule the rows break, in the order the revision checks them; what the owner then does.
 _BROKEN_RULES = [
@@ -115,6 +166,25 @@ _BROKEN_RULES = [
     ("rows of notes share their code with another row (id 1, 2)", "code = NULL"),
     ("rows of notes have no rating (id 1)", "rating = 1"),
 ]
+
+
+def _assert_constrained(
+    database: OwnerDatabase, variant: Variant, columns: dict[str, str], refused: list[str]
+) -> None:
+    """Each of `refused` (SET clauses), and a value out of range, out of the choices, taken
+    by note 2 or of no folder in each renamed constrained column (`columns`, by the field's
+    name before the update), is refused by the database: the constraints came along."""
+    pragma = ("PRAGMA foreign_keys = ON",) if variant.database == "sqlite" else ()
+    refused = [
+        *refused,
+        f"{columns['capacity']} = -1",
+        f"{columns['status']} = 'ajar'",
+        f"{columns['slug']} = 'b2'",
+        f"{columns['folder']} = 99",
+    ]
+    for broken in refused:
+        with pytest.raises(Exception, match=r"(?i)constraint|duplicate entry"):
+            database.execute(*pragma, f"UPDATE notes SET {broken} WHERE id = 1")
 
 
 @pytest.mark.parametrize(
@@ -129,19 +199,20 @@ def test_changed_fields_alter_their_columns_once_no_row_breaks_a_new_rule(
     database_env: Callable[[Variant], dict[str, str]],
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    """Limits, choices, optional and unique changed, a field renamed, one removed and six
-    added: the update's revision stops before changing anything while rows break a new rule,
-    naming them; once they are mended it alters the columns, keeps every value, fills the
-    defaults (of the fields made required, and of those added), drops what the update said
-    it would, and its downgrade undoes it."""
+    """Limits, choices, optional and unique changed, fields renamed (one with each kind of
+    constraint), one removed and six added: the update's revision stops before changing
+    anything while rows break a new rule, naming them; once they are mended it alters the
+    columns, keeps every value and every constraint (a renamed column's under its new name),
+    fills the defaults (of the fields made required, and of those added), drops what the
+    update said it would, and its downgrade undoes it, for the revision to run again."""
     service, database = _owned_service(
         release_clone.path,
         release_clone.current.tag,
         tmp_path,
         variant,
         database_env(variant),
-        [_NOTES_BEFORE],
-        (_NOTES_SEED,),
+        [_FOLDERS, _NOTES_BEFORE],
+        (_FOLDERS_SEED, _NOTES_SEED),
     )
     project = service.path
     schemas = project / "src" / PACKAGE_NAME / "schemas" / "notes.py"
@@ -150,10 +221,11 @@ def test_changed_fields_alter_their_columns_once_no_row_breaks_a_new_rule(
     commit(project, "The owner's edit")
     capfd.readouterr()
 
-    update(project, release_clone.current.tag, data={"resources": [_NOTES_AFTER]})
+    update(project, release_clone.current.tag, data={"resources": [_FOLDERS, _NOTES_AFTER]})
 
     said = capfd.readouterr().err
-    assert "renames notes.description to body" in said
+    for old, new, _, _ in _RENAMED:
+        assert f"renames notes.{old} to {new}" in said
     assert "adds pinned, grade, colour, price, due_on, ref to notes" in said
     assert "DROPS the column notes.summary with its values" in said
     _assert_one_head_on_the_owners(service)
@@ -169,25 +241,33 @@ def test_changed_fields_alter_their_columns_once_no_row_breaks_a_new_rule(
     service.run("alembic", "upgrade", "head")
 
     assert f"{before} (head)" in service.run("alembic", "current")
-    assert database.rows(_NOTES_NOW) == [
-        (1, "Engines", "on the analytical engine", 3, "busy", None, 1),
-        (2, "Compilers", "A-0", 2, "calm", "X1", 4),
+    kept = [
+        (1, "Engines", "on the analytical engine", 3, "busy", None, 1, 10, "shut", "a1", 1),
+        (2, "Compilers", "A-0", 2, "calm", "X1", 4, None, "open", "b2", 2),
     ]
+    assert database.rows(_NOTES_NOW) == kept
     filled = [
         (row[0], bool(row[1]), row[2], row[3], Decimal(str(row[4])), row[5], row[6])
         for row in database.rows(_ADDED_NOW)
     ]
     assert filled == [(id_, False, 3, "red", Decimal("9.50"), None, None) for id_ in (1, 2)]
-    for broken in ("priority = 4", "mood = 'away'", "code = 'X1'", "grade = 6", "colour = 'x'"):
-        with pytest.raises(Exception, match=r"(?i)constraint|duplicate entry"):
-            database.execute(f"UPDATE notes SET {broken} WHERE id = 1")
+    now = {old: column for old, _, _, column in _RENAMED}
+    added = ["priority = 4", "mood = 'away'", "code = 'X1'", "grade = 6", "colour = 'x'"]
+    _assert_constrained(database, variant, now, added)
     service.run("alembic", "check")
+    # Undone, the renamed columns get their names and their constraints back, under the
+    # names they had: and done again, the revision finds them under those names.
     service.run("alembic", "downgrade", "-1")
     assert database.rows(f"{_NOTES_THEN} ORDER BY id") == [
-        (1, "Engines", "on the analytical engine", 3, "busy", None, 1, None),
-        (2, "Compilers", "A-0", 2, "calm", "X1", 4, None),
+        (1, "Engines", "on the analytical engine", 3, "busy", None, 1, None, 10, "shut", "a1", 1),
+        (2, "Compilers", "A-0", 2, "calm", "X1", 4, None, None, "open", "b2", 2),
     ]
+    then = {old: column for old, _, column, _ in _RENAMED}
+    _assert_constrained(database, variant, then, ["priority = 6", "mood = 'gone'"])
     service.run("alembic", "upgrade", "head")
+    assert database.rows(_NOTES_NOW) == kept
+    _assert_constrained(database, variant, now, added)
+    service.run("alembic", "check")
     service.check()
 
 

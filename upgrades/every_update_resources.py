@@ -147,15 +147,18 @@ def _field_change(
     required_now = old["optional"] and not new["optional"]
     if required_now and not new["has_default"]:
         checks.append("null")
+    create = [kind for kind in _KINDS if kind in now and (rename or was.get(kind) != now[kind])]
     return {
         "table": table,
         "checked_in": checked_in,
         "old": old,
         "new": new,
         "drop": [kind for kind in _KINDS if kind in was and (rename or now.get(kind) != was[kind])],
-        "create": [
-            kind for kind in _KINDS if kind in now and (rename or was.get(kind) != now[kind])
-        ],
+        "create": create,
+        # On SQLite a batch rebuilds the table keeping only the constraints on the columns it
+        # started with: one on the column's new name, made in the batch that renames it, would
+        # be left out without a word. They are made in a batch of their own, after the rename.
+        "create_apart": rename and any(kind != "index" for kind in create),
         "rename": rename,
         "retype": retype,
         "renull": old["optional"] != new["optional"],
