@@ -65,6 +65,8 @@ def test_core_variant_has_tables_not_models(tmp_path: Path) -> None:
         ({"data_access": "raw"}, "raw"),
         ({"features": ["auth", "kafka"]}, "kafka"),
         ({"pagination": "page"}, "page"),
+        ({"database": "postgresql", "features": ["kubernetes"]}, "kubernetes needs docker"),
+        ({"features": ["docker", "kubernetes"]}, "kubernetes needs a database server"),
     ],
     ids=[
         "empty-project",
@@ -84,6 +86,8 @@ def test_core_variant_has_tables_not_models(tmp_path: Path) -> None:
         "unknown-data-access",
         "unknown-feature",
         "unknown-pagination",
+        "kubernetes-without-docker",
+        "kubernetes-with-sqlite",
     ],
 )
 def test_bad_answer_is_refused_and_nothing_written(
