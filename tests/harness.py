@@ -4,13 +4,14 @@ import atexit
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,3 +228,86 @@ def serving(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@dataclass
+class Launched:
+    """A service started with its production launcher, `python -m <package>.serve`."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes started so far, those that exited included."""
+        return [
+            int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", self.log_text())
+        ]
+
+    def wait_for_workers(self, count: int, seconds: float = 90) -> None:
+        """Wait until `count` workers have started serving, in all."""
+        deadline = time.monotonic() + seconds
+        while self.log_text().count("Application startup complete.") < count:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{count} workers did not start:\n{self.log_text()[-6000:]}")
+            time.sleep(0.2)
+
+    def stop(self, seconds: float) -> int:
+        """SIGTERM the launcher; its exit status, once it exits (killed after `seconds`)."""
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            pytest.fail(f"the launcher did not stop within {seconds} s:\n{self.log_text()[-6000:]}")
+
+    def kill(self) -> None:
+        """Kill the launcher and its workers (its process group) at once."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def launch(
+    service: Service, port: int, log: Path, env: dict[str, str] | None = None, seconds: float = 90
+) -> Launched:
+    """Start `service`'s launcher on `port`, its output appended to `log`, with `env` added to
+    its environment; return once `/health/ready` answers (its first worker serves)."""
+    python = service.path / ".venv" / "bin" / "python"
+    with log.open("a") as output:
+        process = subprocess.Popen(
+            [str(python), "-m", f"{service.package}.serve"],
+            cwd=service.path,
+            env=command_env(PORT=str(port), **{**service.env, **(env or {})}),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            # A group of its own, with its workers: the tests can end them all, whatever happens.
+            start_new_session=True,
+        )
+    launched = Launched(process, port, log)
+    try:
+        wait_until_ready(f"{launched.base}/health/ready", process, log, seconds)
+    except BaseException:
+        launched.kill()
+        raise
+    return launched
+
+
+@contextmanager
+def launching(service: Service, env: dict[str, str] | None = None) -> Iterator[Launched]:
+    """Serve `service` with its launcher on a free port until the block ends."""
+    log = service.path / "serve.log"
+    log.write_text("")
+    launched = launch(service, free_port(), log, env)
+    try:
+        yield launched
+    finally:
+        if launched.process.poll() is None:
+            launched.kill()

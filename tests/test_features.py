@@ -65,9 +65,11 @@ def test_dockerfile_names_what_the_project_has(docker_service: Service) -> None:
                 pattern = source.rstrip("*")
                 assert list(docker_service.path.glob(source)) or source.endswith("*"), pattern
         if instruction == "CMD":
+            # The launcher, which drains on `docker stop`; its module must exist.
             command = json.loads(arguments)
-            assert command[0] == "uvicorn"
-            docker_service.run("python", "-c", f"import {command[1].split(':')[0]}")
+            assert command[:2] == ["python", "-m"]
+            assert command[2] == f"{docker_service.package}.serve"
+            docker_service.run("python", "-c", f"import {command[2]}")
     health = re.search(r"http://127\.0\.0\.1:8000(/[\w/]+)", dockerfile)
     assert health, "the HEALTHCHECK must probe the service"
     assert health.group(1) == "/health/ready"

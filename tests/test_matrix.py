@@ -29,7 +29,13 @@ FEATURE_FILES = {
     "auth": ["src/{package}/auth.py", ".env"],
     "docker": ["Dockerfile", "compose.yaml", ".dockerignore"],
     "github_actions": [".github/workflows/ci.yml", ".github/workflows/template-update.yml"],
-    "observability": ["src/{package}/observability.py", "tests/test_observability.py"],
+    "observability": [
+        "src/{package}/observability.py",
+        "src/{package}/tracing.py",
+        "src/{package}/worker_metrics.py",
+        "tests/test_observability.py",
+        "tests/test_tracing.py",
+    ],
 }
 
 

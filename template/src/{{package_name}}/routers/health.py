@@ -9,7 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..dependencies import DatabaseDep, SettingsDep
-from ..errors import DatabaseUnavailable, error_responses
+from ..draining import draining
+from ..errors import DatabaseUnavailable, ShuttingDown, error_responses
 
 # Pings that readiness gave up on, kept until they end: a hung database can hold up the
 # cleanup of their connections too (SQLAlchemy gives a closing connection a few seconds).
@@ -38,7 +39,10 @@ async def live() -> Health:
 
 @router.get("/ready", responses=error_responses(503))
 async def ready(database: DatabaseDep, settings: SettingsDep) -> Health:
-    """Answer 200 when the database answers within the readiness timeout, 503 when not."""
+    """Answer 200 when the database answers within the readiness timeout, 503 when not, and 503
+    while the process drains before it stops."""
+    if draining():
+        raise ShuttingDown
     ping = asyncio.create_task(database.ping())
     done, _ = await asyncio.wait({ping}, timeout=settings.readiness_timeout_seconds)
     if not done:
