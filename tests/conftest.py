@@ -2,7 +2,6 @@
 databases; how pytest-xdist shares the work out; and the run's closing summary. What the
 fixtures are made of lives in `tests/variants.py`."""
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ import pytest
 from tests.compiled_templates import reuse_compiled_templates
 from tests.database_server import DatabaseServer
 from tests.docker import BASE_IMAGES
-from tests.harness import TIMINGS, Service
+from tests.harness import TIMINGS, Service, unavailable
 from tests.mariadb import MARIADB_URL, MariaDBServer
 from tests.postgres import POSTGRES_URL, PostgresServer
 from tests.releases import ReleaseClone, clone_with_releases
@@ -35,10 +34,7 @@ def _answering(server: DatabaseServer, name: str, url: str) -> None:
     try:
         server.ping()
     except (OSError, TimeoutError) as error:
-        message = f"no {name} server answers at {url}: {error!r}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"no {name} server answers at {url}: {error!r}")
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,6 @@
 """The load benchmark runs end to end, briefly, and what it reports holds on any machine."""
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.mariadb import MariaDB
-from tests.harness import TEMPLATE_ROOT
+from tests.harness import TEMPLATE_ROOT, unavailable
 from tests.mariadb import MARIADB_URL, MariaDBServer
 from tests.postgres import POSTGRES_URL, PostgresServer
 
@@ -23,10 +22,7 @@ _SERVICES = ["postgresql-core", "mariadb-core"]
 def wrk() -> str:
     found = shutil.which("wrk")
     if found is None:
-        message = "the benchmark needs wrk (apt-get install wrk); .ci/run installs it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("the benchmark needs wrk (apt-get install wrk); .ci/run installs it")
     return found
 
 
