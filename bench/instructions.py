@@ -3,6 +3,7 @@
     uv run python -m bench.instructions                     # the working tree's services
     uv run python -m bench.instructions --against 0.13.1    # beside them as 0.13.1 rendered them
     uv run python -m bench.instructions --runs 1            # quicker, without the spread
+    uv run python -m bench.instructions --only lean-sqlalchemy,lean-orm
 
 Why: wall-clock rates on the project's 2-core development machine swing by half between rounds
 (see the README's "Performance"), so bench/run.py cannot tell a request path a few per cent
@@ -14,8 +15,11 @@ What: renders the PostgreSQL Core and ORM services (default resources, no featur
 working tree (uncommitted changes included) and, with `--against`, as that release rendered them
 (from the commit that dates it in the CHANGELOG); installs each with `uv sync`; migrates a fresh
 database for each with the service's own migrations and seeds it as bench/run.py does (1,000
-users, but 100 notes). Then, for each service, bench/instructions_driver.py runs in the service's
-own venv under valgrind's callgrind: it builds the app with `create_app()`, enters its lifespan
+users, but 100 notes). Beside the services, the hand-written lean apps of bench/apps that
+bench/run.py serves too (FastAPI on SQLAlchemy Core, lean_sqlalchemy.py, and on its ORM,
+lean_orm.py), each in the Core service's venv on a database of its own that the Core service's
+migrations made. Then, for each app, bench/instructions_driver.py runs in its venv under
+valgrind's callgrind: it builds the app (a service's with `create_app()`), enters its lifespan
 and sends requests one at a time through httpx's ASGI transport, in process. For each route
 (`GET /notes/{id}` over the notes in turn, `GET /notes?limit=50`, `POST /notes` with the body
 bench/wrk/route.lua posts) a warm-up goes uncounted (by default 100 requests: one GET of each
@@ -58,6 +62,7 @@ from pathlib import Path
 import asyncpg
 
 from bench.run import (
+    APPS,
     BENCH,
     PACKAGE,
     ROUTES,
@@ -73,6 +78,12 @@ from tests.harness import UV, command_env
 
 DRIVER = BENCH / "instructions_driver.py"
 SERVICES = ["postgresql-core", "postgresql-orm"]
+# The hand-written apps counted beside them (their modules in bench/apps), and the service whose
+# venv they run in and whose migrations make their databases.
+LEAN_APPS = {"lean-sqlalchemy": "lean_sqlalchemy:app", "lean-orm": "lean_orm:app"}
+LEAN_VENV = "postgresql-core"
+# The lean app each service is to be at least as lean as.
+LEAN_OF = {"postgresql-core": "lean-sqlalchemy", "postgresql-orm": "lean-orm"}
 NOTES = 100  # seeded; a GET reads them in turn
 # Where callgrind counts: the one function the driver's counted requests run inside.
 MARKER = "ffi_call"
@@ -80,11 +91,13 @@ MARKER = "ffi_call"
 
 @dataclass
 class App:
-    """One rendered service measured: its variant (`name@version` for a release's) and results."""
+    """One app measured: the rendered service it is (`name@version` for a release's), or the one
+    whose venv a hand-written app runs in; and its results."""
 
     name: str
-    variant: str
+    variant: str  # the rendered service it is, or whose venv it runs in
     database: str
+    module: str = ""  # a hand-written app's, in bench/apps; "" for the service's create_app()
     # Route: instructions per request, one figure per run.
     runs: dict[str, list[float]] = field(default_factory=dict)
     # Route: the garbage collections (generations 0, 1, 2) that ran in each run's count.
@@ -99,16 +112,23 @@ class App:
         return (max(figures) - min(figures)) / statistics.fmean(figures)
 
 
-def apps_to_measure(against: str) -> list[App]:
-    apps = []
+def _database(name: str) -> str:
+    return "bench_instr_" + re.sub(r"[^a-z0-9]+", "_", name.lower())
+
+
+def apps_to_measure(against: str, only: set[str]) -> list[App]:
+    """The apps counted: the lean apps, then each service (and, with `against`, as that
+    release rendered it); with `only`, those of the names in it."""
+    apps = [App(name, LEAN_VENV, _database(name), module) for name, module in LEAN_APPS.items()]
     for name in SERVICES:
         variants = [(name, name)]
         if against:
             variants.append((f"{name} {against}", f"{name}@{against}"))
-        for label, variant in variants:
-            slug = re.sub(r"[^a-z0-9]+", "_", variant.lower())
-            apps.append(App(label, variant, f"bench_instr_{slug}"))
-    return apps
+        apps += [App(label, variant, _database(variant)) for label, variant in variants]
+    unknown = only - {app.name for app in apps}
+    if unknown:
+        raise SystemExit(f"--only: no app named {', '.join(sorted(unknown))}")
+    return [app for app in apps if not only or app.name in only]
 
 
 def install(services: dict[str, Path]) -> None:
@@ -163,12 +183,12 @@ def dumped_totals(directory: Path) -> list[int]:
     return totals
 
 
-def driver_command(requests: int, warmup: int) -> list[str]:
+def driver_command(app: App, requests: int, warmup: int) -> list[str]:
+    which = ["--app", app.module, "--app-dir", str(APPS)] if app.module else ["--package", PACKAGE]
     return [
         "python",
         str(DRIVER),
-        "--package",
-        PACKAGE,
+        *which,
         "--requests",
         str(requests),
         "--warmup",
@@ -198,7 +218,7 @@ def try_driver(app: App, service: Path, options: argparse.Namespace) -> None:
     """The driver once without callgrind, briefly: every route answers, and the modules it
     imports are compiled before the runs that count."""
     result = subprocess.run(
-        [UV, "run", "--no-sync", *driver_command(requests=5, warmup=5)],
+        [UV, "run", "--no-sync", *driver_command(app, requests=5, warmup=5)],
         cwd=service,
         env=driver_env(app, options, seed=0),
         capture_output=True,
@@ -227,7 +247,7 @@ def measure(app: App, service: Path, run: int, options: argparse.Namespace, valg
         f"--dump-after={MARKER}",
         f"--callgrind-out-file={directory / 'callgrind.out'}",
         f"--log-file={log}",
-        *driver_command(options.requests, options.warmup),
+        *driver_command(app, options.requests, options.warmup),
     ]
     result = subprocess.run(
         command, cwd=service, env=driver_env(app, options, seed=run), capture_output=True, text=True
@@ -253,10 +273,10 @@ def measure(app: App, service: Path, run: int, options: argparse.Namespace, valg
 
 def report(apps: list[App], options: argparse.Namespace) -> list[str]:
     routes = [route for route, _, _ in ROUTES]
-    width = max(len(app.name) for app in apps) + 2
-    header = f"{'app':<{width}}" + "".join(f"{route:>22}" for route in routes)
 
     def table(title: str, cells: dict[str, list[str]]) -> list[str]:
+        width = max(len(name) for name in cells) + 2
+        header = f"{'app':<{width}}" + "".join(f"{route:>22}" for route in routes)
         rows = [
             f"{name:<{width}}" + "".join(f"{c:>22}" for c in row) for name, row in cells.items()
         ]
@@ -282,6 +302,14 @@ def report(apps: list[App], options: argparse.Namespace) -> list[str]:
                 for app, previous in pairs
             },
         )
+    by_name = {app.name: app for app in apps}
+    leaner = {
+        f"{name} / {lean}": [f"{by_name[name].mean(r) / by_name[lean].mean(r):.3f}" for r in routes]
+        for name, lean in LEAN_OF.items()
+        if name in by_name and lean in by_name
+    }
+    if leaner:
+        lines += table("ratio service / lean hand-written app (at most 1 is the goal)", leaner)
     if options.runs > 1:
         lines += table(
             "spread between runs: (largest - smallest) / mean, %",
@@ -311,6 +339,11 @@ def main() -> None:
         "--runs", type=int, default=3, help="processes per app, run n with hash seed n"
     )
     parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated app names (default: all): " + ", ".join([*LEAN_APPS, *SERVICES]),
+    )
+    parser.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="processes under callgrind at once"
     )
     parser.add_argument(
@@ -328,7 +361,7 @@ def main() -> None:
             "valgrind is needed: install it with your package manager (apt-get install valgrind)"
         )
 
-    apps = apps_to_measure(options.against)
+    apps = apps_to_measure(options.against, set(filter(None, options.only.split(","))))
     options.work.mkdir(parents=True, exist_ok=True)
     services = render_services(options.work, {app.variant for app in apps})
     install(services)

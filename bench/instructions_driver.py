@@ -2,9 +2,11 @@
 
     python instructions_driver.py --package bench_service --requests 200 --warmup 50 \
         --notes 100 --users 1000 get list=/notes?limit=50 post
+    python instructions_driver.py --app lean_orm:app --app-dir bench/apps ...
 
 Builds the service's app with `create_app()` (its settings from the environment: DATABASE_URL),
-enters its lifespan, and sends requests one at a time through httpx's ASGI transport: no server
+or takes a hand-written app (`--app module:attribute`, the module in `--app-dir`), enters its
+lifespan, and sends requests one at a time through httpx's ASGI transport: no server
 and no sockets but the database's. For each route, in the order given, it sends `--warmup`
 requests and checks their answers, then `--requests` more inside one call made through ctypes
 (libffi's `ffi_call`), the only code callgrind counts (`--collect-atstart=no
@@ -20,6 +22,7 @@ import gc
 import importlib
 import json
 import logging
+import sys
 from collections.abc import Coroutine
 from typing import Any
 
@@ -115,7 +118,10 @@ def counted(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--package", required=True)
+    app_source = parser.add_mutually_exclusive_group(required=True)
+    app_source.add_argument("--package", help="a rendered service's package: its create_app()")
+    app_source.add_argument("--app", help="a hand-written app, module:attribute")
+    parser.add_argument("--app-dir", default=".", help="where the module of --app is")
     parser.add_argument("--requests", type=int, required=True)
     parser.add_argument("--warmup", type=int, required=True)
     parser.add_argument("--notes", type=int, required=True, help="notes seeded, ids from 1")
@@ -123,7 +129,16 @@ def main() -> None:
     parser.add_argument("routes", nargs="+", help="get, list=<path> or post")
     options = parser.parse_args()
 
-    create_app = importlib.import_module(f"{options.package}.main").create_app
+    if options.package:
+        create_app = importlib.import_module(f"{options.package}.main").create_app
+    else:
+        sys.path.insert(0, options.app_dir)
+        module, _, attribute = options.app.partition(":")
+        hand_written = getattr(importlib.import_module(module), attribute)
+
+        def create_app() -> Any:
+            return hand_written
+
     # The service's logging, set up when its main module is imported, would show every request
     # httpx sends (INFO): a cost no served request has.
     logging.getLogger("httpx").setLevel(logging.WARNING)

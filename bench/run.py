@@ -182,6 +182,7 @@ def postgres_apps() -> list[App]:
         App("floor", "postgresql", "bench_plain", floor_venv, "floor_asyncpg:app"),
         App("fastapi-asyncpg", "postgresql", "bench_plain", floor_venv, "fastapi_asyncpg:app"),
         App("lean-sqlalchemy", "postgresql", "bench_plain", floor_venv, "lean_sqlalchemy:app"),
+        App("lean-orm", "postgresql", "bench_plain", floor_venv, "lean_orm:app"),
         App("postgresql-core", "postgresql", "bench_plain", "postgresql-core"),
         App("postgresql-orm", "postgresql", "bench_plain", "postgresql-orm"),
         App(

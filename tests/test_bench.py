@@ -13,7 +13,15 @@ from tests.harness import TEMPLATE_ROOT, unavailable
 from tests.mariadb import MARIADB_URL, MariaDBServer
 from tests.postgres import POSTGRES_URL, PostgresServer
 
-_APPS = ["floor", "postgresql-core", "sqlite-floor", "sqlite-orm", "mariadb-floor", "mariadb-core"]
+_APPS = [
+    "floor",
+    "lean-orm",
+    "postgresql-core",
+    "sqlite-floor",
+    "sqlite-orm",
+    "mariadb-floor",
+    "mariadb-core",
+]
 # The services, whose pools must not open a connection once warm.
 _SERVICES = ["postgresql-core", "mariadb-core"]
 
