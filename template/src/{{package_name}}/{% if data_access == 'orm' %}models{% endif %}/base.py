@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func
+from sqlalchemy import func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ..clock import now_in_utc
@@ -15,11 +15,6 @@ class Base(DeclarativeBase):
     """Base of every model; all tables share one metadata."""
 
     metadata = metadata
-
-
-def table_of(model: type[Base]) -> Table:
-    """The table a model maps, as Core statements take it."""
-    return model.metadata.tables[model.__tablename__]
 
 
 class Timestamped:
