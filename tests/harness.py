@@ -1,6 +1,7 @@
 """Render services from the working tree and run commands in them."""
 
 import atexit
+import importlib.util
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any, NoReturn
 
 import httpx
@@ -23,6 +25,9 @@ from uv import find_uv_bin
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
 UV = find_uv_bin()
+# Copier as every documented command runs it, with the loader of the template's extensions
+# (copier.yml's `_jinja_extensions`) installed beside it.
+DOCUMENTED_COPIER = "uvx --with copier-template-extensions copier"
 
 # Seconds spent on each variant, printed at the end of the run.
 TIMINGS: defaultdict[str, float] = defaultdict(float)
@@ -36,7 +41,10 @@ atexit.register(shutil.rmtree, _MYPY_SEED, ignore_errors=True)
 
 
 def render(destination: Path, **answers: Any) -> Path:
-    """Render the template's working tree (uncommitted changes included) into `destination`."""
+    """Render the template's working tree (uncommitted changes included) into `destination`.
+
+    `unsafe`: Copier runs the template's Jinja extensions (extensions/) only when trusted.
+    """
     run_copy(
         str(TEMPLATE_ROOT),
         destination,
@@ -44,8 +52,25 @@ def render(destination: Path, **answers: Any) -> Path:
         defaults=True,
         vcs_ref="HEAD",
         quiet=True,
+        unsafe=True,
     )
     return destination
+
+
+def load_extension(stem: str) -> ModuleType:
+    """A module of the template's extensions/ (`resource_specs`, ...), loaded by its path as
+    the template's extension loads it, never imported by name."""
+    return load_by_path(TEMPLATE_ROOT / "extensions" / f"{stem}.py")
+
+
+def load_by_path(path: Path) -> ModuleType:
+    """Execute a Python file as a module of its own, registered nowhere."""
+    spec = importlib.util.spec_from_file_location(f"loaded_by_path.{path.stem}", path)
+    assert spec is not None, path
+    assert spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def command_env(**overrides: str) -> dict[str, str]:

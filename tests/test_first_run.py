@@ -3,15 +3,22 @@
 import os
 import re
 import secrets
+import shlex
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.harness import TEMPLATE_ROOT, UV, command_env, free_port, wait_until_ready
+from tests.harness import (
+    DOCUMENTED_COPIER,
+    TEMPLATE_ROOT,
+    UV,
+    command_env,
+    free_port,
+    wait_until_ready,
+)
 from tests.mariadb import MariaDBServer
 from tests.postgres import PostgresServer
 
@@ -45,7 +52,8 @@ def project_name(postgres: PostgresServer, mariadb: MariaDBServer) -> Iterator[s
 def test_the_printed_first_steps_work_as_printed(
     database: str, project_name: str, tmp_path: Path
 ) -> None:
-    copier = [sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--vcs-ref", "HEAD"]
+    # As the README has it: uvx, with the loader of the template's extensions.
+    copier = [*shlex.split(DOCUMENTED_COPIER), "copy", "--trust", "--defaults", "--vcs-ref", "HEAD"]
     answers = ["-d", f"project_name={project_name}", "-d", f"database={database}"]
     copied = subprocess.run(
         [*copier, *answers, str(TEMPLATE_ROOT), "my-service"],

@@ -100,7 +100,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     for variant in VARIANTS:
         for each in (variant, _without_kubernetes(variant)):
             project = root / each.id
-            run_copy(str(template), project, data=each.answers, defaults=True, quiet=True)
+            run_copy(
+                str(template), project, data=each.answers, defaults=True, quiet=True, unsafe=True
+            )
             files[each] = _files(project)
     return Rendered(root, files)
 

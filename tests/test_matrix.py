@@ -46,7 +46,14 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Path:
     template = copy_working_tree(tmp_path_factory.mktemp("template") / "source")
     root = tmp_path_factory.mktemp("matrix")
     for variant in COMBINATIONS:
-        run_copy(str(template), root / variant.id, data=variant.answers, defaults=True, quiet=True)
+        run_copy(
+            str(template),
+            root / variant.id,
+            data=variant.answers,
+            defaults=True,
+            quiet=True,
+            unsafe=True,
+        )
     return root
 
 

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import httpx
 
-from tests.harness import TEMPLATE_ROOT, command_env, copy_working_tree, free_port, wait_until_ready
+from tests.harness import (
+    DOCUMENTED_COPIER,
+    TEMPLATE_ROOT,
+    command_env,
+    copy_working_tree,
+    free_port,
+    wait_until_ready,
+)
 
 
 def _readme_commands() -> list[str]:
@@ -23,8 +30,32 @@ def test_readme_opens_with_run_and_test_commands() -> None:
     commands = _readme_commands()
 
     assert len(commands) == 2
-    assert "copier copy --defaults" in commands[0]
+    assert commands[0].startswith(f"{DOCUMENTED_COPIER} copy --trust --defaults ")
     assert commands[1] == "uv run pytest"
+
+
+def test_every_copier_command_documented_installs_the_templates_extension_loader() -> None:
+    """Copier loads the template's Python (extensions/) only with copier-template-extensions
+    beside it, and runs it only with --trust: every command the READMEs show has both."""
+    documents = [
+        TEMPLATE_ROOT / "README.md",
+        *sorted((TEMPLATE_ROOT / "includes" / "readme").glob("*.md")),
+        TEMPLATE_ROOT / "template" / "README.md.jinja",
+    ]
+    commands = [
+        (path.name, match[0])
+        for path in documents
+        for match in re.finditer(
+            r"(?:uvx|uv run|pipx run)[^`\n]*? copier (?:copy|update)[^`\n]*", path.read_text()
+        )
+    ]
+
+    assert commands
+    assert [
+        (name, command)
+        for name, command in commands
+        if not command.startswith(f"{DOCUMENTED_COPIER} ") or " --trust" not in command
+    ] == []
 
 
 def test_ci_runs_the_readme_test_command() -> None:

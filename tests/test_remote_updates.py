@@ -6,6 +6,7 @@ are tagged; Copier reads versions from those tags.
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.harness import UV, command_env
+from tests.harness import TEMPLATE_ROOT, UV, command_env, load_by_path
 from tests.releases import ReleaseClone, git
 from tests.updates import CONFLICT_START, commit, copy
 
@@ -22,13 +23,15 @@ ANSWERS = {"project_name": "Fleet member", "features": ["github_actions"]}
 SCRIPT = Path("scripts/template_update.py")
 # The suffix of the release `next_release` adds after this one.
 NEXT = ".post1"
-# The Copier these tests run, for the script too: the same one `copier update` is here.
-COPIER = f"{sys.executable} -m copier"
+# The Copier these tests run: the update script's own (`uvx --with copier-template-extensions
+# ... copier`, as the README documents it), which the script runs too, so that the twin the
+# tests update by hand and the script's update run the same Copier.
+COPIER = load_by_path(TEMPLATE_ROOT / "template" / "scripts" / "template_update.py").DEFAULT_COPIER
 
 
 def copier_cli(*args: str, cwd: Path) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "copier", *args],
+        [*shlex.split(COPIER), *args],
         cwd=cwd,
         env=_env(),
         capture_output=True,
@@ -41,7 +44,10 @@ def copier_cli(*args: str, cwd: Path) -> str:
 
 def _env(**overrides: str) -> dict[str, str]:
     path = f"{Path(UV).parent}{os.pathsep}{os.environ['PATH']}"
-    return command_env(PATH=path, **overrides)
+    env = command_env(PATH=path, **overrides)
+    # The script runs its own default Copier, never one this environment names.
+    env.pop("COPIER", None)
+    return env
 
 
 def answers_of(project: Path) -> dict[str, object]:
@@ -136,7 +142,7 @@ def run_script(project: Path) -> tuple[subprocess.CompletedProcess[str], dict[st
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--summary", str(summary)],
         cwd=project,
-        env=_env(COPIER=COPIER, GITHUB_OUTPUT=str(outputs)),
+        env=_env(GITHUB_OUTPUT=str(outputs)),
         capture_output=True,
         text=True,
         timeout=900,

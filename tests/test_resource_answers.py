@@ -288,6 +288,7 @@ def test_resources_come_from_the_command_line_or_a_data_file(tmp_path: Path) -> 
                 "run",
                 "copier",
                 "copy",
+                "--trust",
                 "--defaults",
                 "--vcs-ref",
                 "HEAD",

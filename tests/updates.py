@@ -13,7 +13,16 @@ CONFLICT_END = ">>>>>>> after updating"
 
 
 def copy(template: Path, ref: str, destination: Path, answers: dict[str, Any]) -> Path:
-    run_copy(str(template), destination, data=answers, defaults=True, vcs_ref=ref, quiet=True)
+    # unsafe: the template's Jinja extensions (extensions/) run only when trusted.
+    run_copy(
+        str(template),
+        destination,
+        data=answers,
+        defaults=True,
+        vcs_ref=ref,
+        quiet=True,
+        unsafe=True,
+    )
     return destination
 
 

@@ -16,6 +16,7 @@ Usage: every_update_resources.py before|after <template folder> <resources> <fea
 last two as JSON
 """
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -92,12 +93,19 @@ def _head() -> str:
     return head
 
 
-def _specs(
-    environment: Environment, resources: list[dict[str, Any]], features: list[str]
-) -> dict[str, Any]:
-    """The resources as the templates read them (specs.jinja), by name."""
-    template = environment.get_template("includes/resources/specs.jinja")
-    specs = json.loads(template.render({"resources": resources, "features": features}))
+def _specs(template: Path, resources: list[dict[str, Any]], features: list[str]) -> dict[str, Any]:
+    """The resources as the templates read them (the template's extensions/resource_specs.py,
+    loaded by its path: this release's), by name."""
+    loaded = importlib.util.spec_from_file_location(
+        "resource_specs", template / "extensions" / "resource_specs.py"
+    )
+    assert loaded is not None
+    assert loaded.loader is not None
+    module = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(module)
+    baseline = yaml.safe_load((template / _DEFAULT).read_text())
+    # Through JSON, as Copier hands `resource_specs` to the templates.
+    specs = json.loads(json.dumps(module.resource_specs(resources, features, baseline)))
     return {spec["name"]: spec for spec in specs}
 
 
@@ -201,8 +209,8 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
     changes = plan(previous, resources)
     environment = _environment(template)
     old_specs, new_specs = (
-        _specs(environment, previous, features),
-        _specs(environment, resources, features),
+        _specs(template, previous, features),
+        _specs(template, resources, features),
     )
     created = [new_specs[name] for name in new_specs if name in changes.added]
     dropped = [old_specs[name] for name in old_specs if name in changes.removed]

@@ -92,7 +92,8 @@ def _added_field_problem(resource: str, name: str, spec: dict[str, Any]) -> str:
         return ""
     why = "unique" if spec.get("unique") else spec["type"]
     if spec.get("unique") or spec["type"] in ("date", "datetime", "reference"):
-        # Such fields take no default (validate.jinja): the rows there would have no value.
+        # Such fields take no default (extensions/resource_answers.py): the rows there would
+        # have no value.
         return (
             f"{resource}.{name} is a required {why} field: the rows already in {resource} "
             "would have no value for it; make it `optional: true`"

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BRANCH_PREFIX = "template-update/"
-# `check-update` came with Copier 9.13. COPIER names another Copier to run (a pinned one).
-DEFAULT_COPIER = "uvx --from copier>=9.13,<10 copier"
+# `check-update` came with Copier 9.13; the template's Python (its extensions/) needs
+# copier-template-extensions beside Copier. COPIER names another Copier to run (a pinned one).
+DEFAULT_COPIER = "uvx --with copier-template-extensions --from copier>=9.13,<10 copier"
 # What CI checks; the tests include `alembic check` (tests/test_migrations.py).
 CHECKS = {
     "lint": ["uv", "run", "ruff", "check"],

@@ -1,0 +1,62 @@
+"""The template's Jinja extension: the `resources` answer's logic, in Python, as filters.
+
+copier.yml loads it through copier-template-extensions' loader
+(`extensions/resources.py:ResourcesExtension` in `_jinja_extensions`), which executes this
+file by its path each time Copier sets up a Jinja environment. `copier update` renders the
+service's old release and the new one in one process; each release's environment executes its
+own copy of this file, and this file loads its siblings by their paths too, into modules that
+are never registered in `sys.modules`: neither release ever runs the other's code.
+
+- `resources | resources_refusal(python_keywords, python_builtins)`: what is wrong with the
+  answer, one problem a line; empty when nothing is (`resource_answers.py`).
+- `resources | resource_specs(features)`: the resources as the templates read them, every
+  default filled in and every name derived (`resource_specs.py`).
+"""
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import yaml
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+_HERE = Path(__file__).resolve().parent
+# The default answer: the notes the template's first revisions create.
+_BASELINE = _HERE.parent / "includes" / "resources" / "notes.yml"
+
+
+def load_sibling(stem: str) -> ModuleType:
+    """Execute `<stem>.py` from this folder, afresh, as a module no import can reach."""
+    path = _HERE / f"{stem}.py"
+    spec = importlib.util.spec_from_file_location(f"{__name__}.{stem}", path)
+    assert spec is not None, path
+    assert spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_answers = load_sibling("resource_answers")
+_specs = load_sibling("resource_specs")
+
+
+def resources_refusal(resources: Any, keywords: list[str], builtins: list[str]) -> str:
+    refusal: str = _answers.refusal(resources, keywords, builtins)
+    return refusal
+
+
+def resource_specs(resources: list[dict[str, Any]], features: list[str]) -> list[dict[str, Any]]:
+    baseline = yaml.safe_load(_BASELINE.read_text())
+    specs: list[dict[str, Any]] = _specs.resource_specs(resources, features, baseline)
+    return specs
+
+
+class ResourcesExtension(Extension):
+    """Adds the filters above to the template's Jinja environment."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters["resources_refusal"] = resources_refusal
+        environment.filters["resource_specs"] = resource_specs
