@@ -150,10 +150,12 @@ def _seams_beside_twin(
 # database modules, and the tests and indexes of what PostgreSQL alone has.
 _MARIADB_SEAMS = {
     "src/{package}/create_database.py",
-    "src/{package}/database.py",
     "src/{package}/database_settings.py",
+    "src/{package}/engine.py",
     "src/{package}/integrity.py",
     "src/{package}/{layer}/notes.py",
+    # A Core store reads a row again after its UPDATE: MariaDB has no UPDATE ... RETURNING.
+    "src/{package}/stores/notes.py",
     "tests/databases.py",
     "tests/test_database_faults.py",
     "tests/test_database_outages.py",
@@ -173,7 +175,9 @@ def test_mariadb_differs_from_postgresql_only_in_its_database_modules(matrix: Pa
             continue
         twin = replace(variant, database="postgresql")
         for path, code in _seams_beside_twin(matrix, variant, twin, _MARIADB_SEAMS).items():
-            if path.startswith("src/"):
+            # A store follows the features too (with `auth`, its owner check): its MariaDB
+            # lines are the same in each, and suites run it with and without `auth`.
+            if path.startswith("src/") and "/stores/" not in path:
                 seam_versions.setdefault((variant.data_access, path), set()).add(code)
     assert seam_versions
     for (data_access, path), versions in seam_versions.items():

@@ -292,3 +292,49 @@ def test_edits_to_modules_that_0_8_0_split_are_kept_as_conflicts(
         assert not (package / moved).exists(), moved
     assert "class UserCreate(" in (package / "schemas" / "users.py").read_text()
     assert "class UserStore:" in (package / "stores" / "users.py").read_text()
+
+
+def test_edits_to_modules_that_0_15_0_folded_into_the_stores_are_kept_as_conflicts(
+    release_clone: ReleaseClone, tmp_path: Path
+) -> None:
+    """0.15.0 gave each store its own statements and moved `Database` to `database.py`: an
+    edited `transaction.py` is put back as a conflict, unedited shared modules go, and a query
+    the owner added to a store is kept, merged or in a conflict that git lists."""
+    (release,) = [release for release in release_clone.released if str(release.version) == "0.14.0"]
+    answers = Variant("sqlite", "orm").answers
+    project = copy(release_clone.path, release.tag, tmp_path / "service", answers)
+    commit(project, f"Service from {release.tag}")
+    package = project / "src" / PACKAGE_NAME
+    owners_query = (
+        "\n\n    async def count(self) -> int:\n"
+        '        """How many notes there are."""\n'
+        "        return len((await self.page(Window(100, 0))).items)\n"
+    )
+    edits = {
+        package / "transaction.py": (
+            '"""Statements that only read: no transaction, each sees what is committed."""',
+            '"""Statements that only read, each in a snapshot of its own."""',
+        ),
+        package / "stores" / "notes.py": (
+            "super().__init__(session, _NOTES)\n",
+            "super().__init__(session, _NOTES)\n" + owners_query,
+        ),
+    }
+    edit_and_commit(project, edits)
+
+    update(project, release_clone.current.tag)
+
+    transaction = (package / "transaction.py").read_text()
+    assert transaction.startswith(CONFLICT_START)
+    assert "each in a snapshot of its own" in transaction
+    assert "database.py (Database and Stores)" in transaction
+    unmerged = git(project, "diff", "--name-only", "--diff-filter=U").split()
+    assert f"src/{PACKAGE_NAME}/transaction.py" in unmerged
+    notes = (package / "stores" / "notes.py").read_text()
+    assert "async def count(self) -> int:" in notes
+    if CONFLICT_START in notes:
+        assert f"src/{PACKAGE_NAME}/stores/notes.py" in unmerged
+    for gone in ("statements.py", "row_store.py"):
+        assert not (package / gone).exists(), gone
+    assert "class Database:" in (package / "database.py").read_text()
+    assert "def create_engine(" in (package / "engine.py").read_text()

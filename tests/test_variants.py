@@ -214,3 +214,39 @@ def test_a_test_database_of_the_other_kind_is_one_clear_error(
     assert f"ERROR: TEST_DATABASE_URL={wrong_url} names a" in output
     assert "ModuleNotFoundError" not in output
     assert "passed" not in output
+
+
+_LIBRARY_ON_POSTGRESQL = [
+    variant
+    for variant in SPEC_VARIANTS
+    if variant.resources == "library" and variant.database == "postgresql"
+]
+
+
+@pytest.mark.parametrize("variant", _LIBRARY_ON_POSTGRESQL, ids=lambda variant: variant.id)
+def test_the_readmes_own_query_passes_the_checks(
+    request: pytest.FixtureRequest, services: Services, variant: Variant
+) -> None:
+    """The query that the service README's "Adding a query" shows, added to the books store
+    as its owner would add it, passes ruff and mypy --strict as written."""
+    service = variant_service(request, services, variant)
+    readme = (service.path / "README.md").read_text()
+    section = readme.split("\n## Adding a query\n", 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    statements, method = code.split("async def ", 1)
+    store = service.path / "src" / service.package / "stores" / "books.py"
+    original = store.read_text()
+    indented = "".join(f"    {line}" if line.strip() else line for line in method.splitlines(True))
+    changed = original
+    if statements.strip():  # the module-level statements a Core query starts with
+        changed = changed.replace("\n\n\nclass BookStore:", f"\n{statements}\n\nclass BookStore:")
+    changed = changed.replace(
+        "    async def create(", f"    async def {indented.lstrip()}\n    async def create("
+    )
+    assert changed.count("async def in_print_by(") == 1
+    store.write_text(changed)
+    try:
+        service.run("ruff", "check", "--no-fix", "--output-format", "concise", str(store))
+        service.mypy()
+    finally:
+        store.write_text(original)

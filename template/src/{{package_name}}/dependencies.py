@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
+from .database import Database
 from .settings import Settings
-from .transaction import Database
 
 
 def provide(app: FastAPI, settings: Settings, database: Database) -> None:

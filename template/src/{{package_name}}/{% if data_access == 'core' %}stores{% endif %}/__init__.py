@@ -1,0 +1,1 @@
+"""Data access through SQLAlchemy Core: a store per resource, each in its own module."""

@@ -1,0 +1,1 @@
+"""Data access through the ORM: a store per resource, each in its own module."""
