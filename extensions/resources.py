@@ -11,6 +11,17 @@ are never registered in `sys.modules`: neither release ever runs the other's cod
   answer, one problem a line; empty when nothing is (`resource_answers.py`).
 - `resources | resource_specs(features)`: the resources as the templates read them, every
   default filled in and every name derived (`resource_specs.py`).
+- `created | resources_revision(drop_baseline_notes, revision, down_revision, create_date,
+  message)`: a new service's Alembic revision, the tables of `created` made
+  (`resource_revision.py`).
+- `py.<function>(...)`, a global: how a resource's fields read in the Python the templates
+  write, names, types, literals, imports in ruff's order, lines wrapped as ruff wraps them
+  (`python_code.py`).
+- `values.<function>(...)`, a global: a resource's values for its factories and tests, valid
+  and invalid, and the lines that open and check its tests (`test_values.py`).
+- `stores.<function>(...)`, a global: a resource's ORM or Core store, every piece that depends
+  on the resource or the database computed, and what the users' stores share
+  (`store_code.py`).
 """
 
 import importlib.util
@@ -40,6 +51,13 @@ def load_sibling(stem: str) -> ModuleType:
 
 _answers = load_sibling("resource_answers")
 _specs = load_sibling("resource_specs")
+_revision = load_sibling("resource_revision")
+# The templates' `py`: names, types, literals, imports and wrapped lines of generated Python.
+_python_code = load_sibling("python_code")
+# The templates' `values`: a resource's valid and invalid values, and lines of its tests.
+_test_values = load_sibling("test_values")
+# The templates' `stores`: a resource's store module, its pieces computed.
+_store_code = load_sibling("store_code")
 
 
 def resources_refusal(resources: Any, keywords: list[str], builtins: list[str]) -> str:
@@ -53,6 +71,25 @@ def resource_specs(resources: list[dict[str, Any]], features: list[str]) -> list
     return specs
 
 
+def resources_revision(
+    created: list[dict[str, Any]],
+    drop_baseline_notes: bool,
+    revision: str,
+    down_revision: str,
+    create_date: str,
+    message: str,
+) -> str:
+    text: str = _revision.revision(
+        created=created,
+        drop_baseline_notes=drop_baseline_notes,
+        revision=revision,
+        down_revision=down_revision,
+        create_date=create_date,
+        message=message,
+    )
+    return text
+
+
 class ResourcesExtension(Extension):
     """Adds the filters above to the template's Jinja environment."""
 
@@ -60,3 +97,7 @@ class ResourcesExtension(Extension):
         super().__init__(environment)
         environment.filters["resources_refusal"] = resources_refusal
         environment.filters["resource_specs"] = resource_specs
+        environment.filters["resources_revision"] = resources_revision
+        environment.globals["py"] = _python_code
+        environment.globals["values"] = _test_values
+        environment.globals["stores"] = _store_code

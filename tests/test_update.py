@@ -251,7 +251,11 @@ def test_edits_to_code_that_0_7_0_moved_are_kept_and_marked(
         assert CONFLICT_END in text, path
     # What moved is in its new place, as the current release has it.
     assert "class DatabaseSettings(" in (package / "database_settings.py").read_text()
-    assert "def _only_the_author(" in (package / "access" / "notes.py").read_text()
+    # The author's check, since 0.15.0, in the store, in the transaction that writes.
+    assert (
+        "only the note's author may change or delete it"
+        in (package / "stores" / "notes.py").read_text()
+    )
 
 
 def test_edits_to_modules_that_0_8_0_split_are_kept_as_conflicts(

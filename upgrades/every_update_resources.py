@@ -7,7 +7,8 @@ a required field added without a default.
 (the step that joins heads runs first), that makes the tables follow: resources' tables
 created or dropped, fields' columns added, dropped, renamed or changed with their
 constraints and indexes, searches' indexes. It says what it does, and plainly what it
-drops. The revision is rendered from the same template as a new service's, with Alembic's
+drops. The revision is written by the same code as a new service's (the template's
+extensions/resource_revision.py, this release's, loaded by its path), with Alembic's
 operations and frozen values, then formatted as Alembic's own are; the owner reviews it like
 any other. A removed resource's modules go with the update; those its owner had edited stay,
 as conflicts.
@@ -25,27 +26,15 @@ import textwrap
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from moved_modules import keep_edited
 from resource_changes import plan
 
 _ANSWERS_FILE = ".copier-answers.yml"
 _DEFAULT = "includes/resources/notes.yml"
-
-
-def _environment(template: Path) -> Environment:
-    """Jinja as Copier sets it up for this template (copier.yml's `_envops`)."""
-    return Environment(
-        loader=FileSystemLoader(template),
-        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def _previous_resources(template: Path) -> list[dict[str, Any]]:
@@ -93,90 +82,25 @@ def _head() -> str:
     return head
 
 
-def _specs(template: Path, resources: list[dict[str, Any]], features: list[str]) -> dict[str, Any]:
-    """The resources as the templates read them (the template's extensions/resource_specs.py,
-    loaded by its path: this release's), by name."""
-    loaded = importlib.util.spec_from_file_location(
-        "resource_specs", template / "extensions" / "resource_specs.py"
-    )
+def _extension(template: Path, stem: str) -> ModuleType:
+    """The template's extensions/<stem>.py, loaded by its path: this release's, as Copier's
+    rendering of this release loads it."""
+    loaded = importlib.util.spec_from_file_location(stem, template / "extensions" / f"{stem}.py")
     assert loaded is not None
     assert loaded.loader is not None
     module = importlib.util.module_from_spec(loaded)
     loaded.loader.exec_module(module)
+    return module
+
+
+def _specs(template: Path, resources: list[dict[str, Any]], features: list[str]) -> dict[str, Any]:
+    """The resources as the templates read them (the template's extensions/resource_specs.py),
+    by name."""
+    module = _extension(template, "resource_specs")
     baseline = yaml.safe_load((template / _DEFAULT).read_text())
     # Through JSON, as Copier hands `resource_specs` to the templates.
     specs = json.loads(json.dumps(module.resource_specs(resources, features, baseline)))
     return {spec["name"]: spec for spec in specs}
-
-
-def _column_type(field: dict[str, Any]) -> tuple[object, ...]:
-    """What a field's column type is made of (revision.py.jinja's `sa_type`)."""
-    if field["type"] == "string":
-        return ("string", field["max_length"])
-    if field["type"] == "choice":
-        return ("string", max(len(choice) for choice in field["choices"]))
-    if field["type"] == "decimal":
-        return ("decimal", field["digits"], field["places"])
-    return (field["type"],)
-
-
-# The constraints and indexes a column can have, in the order they are made.
-_KINDS = ("check", "unique", "foreignkey", "index")
-
-
-def _objects(field: dict[str, Any]) -> dict[str, object]:
-    """A field's constraints and indexes by kind, each with what defines it."""
-    objects: dict[str, object] = {}
-    if field["type"] == "choice":
-        objects["check"] = field["choices"]
-    elif field.get("bounded"):
-        objects["check"] = (field["min"], field["max"])
-    if field["unique"]:
-        objects["unique"] = True
-    if field["type"] == "reference":
-        objects["foreignkey"] = (field["to"], field["on_delete"])
-        if not field["unique"]:
-            objects["index"] = True
-    return objects
-
-
-def _field_change(
-    table: str, old: dict[str, Any], new: dict[str, Any], *, checked_in: str
-) -> dict[str, Any]:
-    """What turns the column of field `old` into that of `new` (see revision.py.jinja) on
-    `table`; its checks run first, when the table is still called `checked_in`."""
-    rename = old["column"] != new["column"]
-    was, now = _objects(old), _objects(new)
-    retype = _column_type(old) != _column_type(new)
-    checks = []
-    if retype and new["type"] == "string" and new["max_length"] < old["max_length"]:
-        checks.append("length")
-    checks += [kind for kind in ("check", "unique") if kind in now and was.get(kind) != now[kind]]
-    required_now = old["optional"] and not new["optional"]
-    if required_now and not new["has_default"]:
-        checks.append("null")
-    create = [kind for kind in _KINDS if kind in now and (rename or was.get(kind) != now[kind])]
-    return {
-        "table": table,
-        "checked_in": checked_in,
-        "old": old,
-        "new": new,
-        "drop": [kind for kind in _KINDS if kind in was and (rename or now.get(kind) != was[kind])],
-        "create": create,
-        # On SQLite a batch rebuilds the table keeping only the constraints on the columns it
-        # started with: one on the column's new name, made in the batch that renames it, would
-        # be left out without a word. They are made in a batch of their own, after the rename.
-        "create_apart": rename and any(kind != "index" for kind in create),
-        "rename": rename,
-        "retype": retype,
-        "renull": old["optional"] != new["optional"],
-        "checks": checks,
-        "fill": required_now and new["has_default"],
-    }
-
-
-def _does_something(change: dict[str, Any]) -> bool:
-    return any(change[key] for key in ("drop", "create", "rename", "retype", "renull", "checks"))
 
 
 def _keep_edited_modules(gone: dict[str, str | None]) -> list[Path]:
@@ -207,7 +131,7 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
     """Write the revision that makes the tables follow the new answer, and say what it does."""
     previous = _previous_resources(template)
     changes = plan(previous, resources)
-    environment = _environment(template)
+    written = _extension(template, "resource_revision")
     old_specs, new_specs = (
         _specs(template, previous, features),
         _specs(template, resources, features),
@@ -257,9 +181,9 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
         ]:
             old, new = was[kept.renamed.get(field_name, field_name)], now[field_name]
             # Checks run before the table is renamed, and at the start of the downgrade.
-            forward = _field_change(name, old, new, checked_in=source)
-            if _does_something(forward):
-                backward = _field_change(name, new, old, checked_in=name)
+            forward = written.field_change(name, old, new, checked_in=source)
+            if written.does_something(forward):
+                backward = written.field_change(name, new, old, checked_in=name)
                 changed.append({"forward": forward, "backward": backward})
         for new_name, old_name in kept.renamed.items():
             said.append(f"renames {name}.{old_name} to {new_name}")
@@ -285,7 +209,7 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
     revision = uuid.uuid4().hex[:12]
     path = Path("migrations", "versions", f"{revision}_{'_'.join(slug)[:60].rstrip('_')}.py")
     path.write_text(
-        environment.get_template("includes/resources/revision.py.jinja").render(
+        written.revision(
             created=created,
             dropped=dropped,
             renamed=renamed,
@@ -294,7 +218,6 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
             changed=changed,
             searched=searched,
             unsearched=unsearched,
-            drop_baseline_notes=False,
             revision=revision,
             down_revision=_head(),
             create_date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),

@@ -40,8 +40,14 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetimes are ambiguous; pass a timezone-aware one")
         return value.astimezone(UTC)
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        # PostgreSQL's driver reads timezone-aware values already: no call per row and column.
+        if dialect.name == "postgresql":
+            return None
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        # SQLite keeps no offset; the value was written in UTC.
+        # SQLite and MariaDB keep no offset; the value was written in UTC.
         if value is None or value.tzinfo is not None:
             return value
         return value.replace(tzinfo=UTC)

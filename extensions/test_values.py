@@ -1,0 +1,331 @@
+"""Values for a resource's factories and tests, as Python expressions: valid ones that differ
+from row to row, and invalid ones, each with the reason the API refuses it; and the lines that
+open or check a test.
+
+The templates reach these as `values.<function>(...)`: the template's extension
+(`resources.py`) loads this file by its path and gives the module to Jinja as the global
+`values`. Resources and fields are those of `resource_specs.py` (plain dicts).
+
+Pure logic with the standard library only.
+"""
+
+import json
+from typing import Any
+
+# The rest of a generated line is its own: `python_code.py` wraps calls the same way.
+LINE_LENGTH = 100
+
+
+def _label(field: dict[str, Any]) -> str:
+    return str(field["name"].replace("_", " ").capitalize())
+
+
+def example(field: dict[str, Any]) -> str:
+    """A valid value of `field` for row `number` (a name in the factory), unique where it must
+    be."""
+    kind = field["type"]
+    if kind in ("string", "text"):
+        return (
+            f'unique_text(number, {field["min_length"]}, {field["max_length"]}, "{_label(field)}")'
+        )
+    if kind == "integer":
+        if field["unique"]:
+            return f"{field['min']} + number"
+        return str(min(max(1, field["min"]), field["max"]))
+    if kind == "decimal":
+        if field["unique"]:
+            return f"str(Decimal(number).scaleb(-{field['places']}))"
+        if field["min"] is not None:
+            value = field["min"]
+        else:
+            value = min(0, field["max"]) if field["max"] is not None else 1
+        return decimal_text(field, value)
+    if kind == "boolean":
+        return "False" if field["default"] is True else "True"
+    if kind == "date":
+        return "unique_day(number)"
+    if kind == "datetime":
+        return "unique_moment(number)"
+    if kind == "choice":
+        return json.dumps(field["choices"][-1])
+    return ""
+
+
+def decimal_text(field: dict[str, Any], value: Any) -> str:
+    """A decimal as the API writes it: text with exactly its places."""
+    return '"' + f"%.{field['places']}f" % float(value) + '"'
+
+
+def longest(field: dict[str, Any]) -> str:
+    """The longest valid value of a text field, unique for row `number`."""
+    return f'unique_text(number, {field["max_length"]}, {field["max_length"]}, "{_label(field)}")'
+
+
+def _invalid_values(field: dict[str, Any]) -> list[tuple[Any, str]]:
+    """A field's invalid values by its type, each with its case's name (after the column's)."""
+    kind = field["type"]
+    if kind in ("string", "text"):
+        cases: list[tuple[Any, str]] = [(f'"x" * {field["max_length"] + 1}', "too-long")]
+        if field["min_length"] > 0:
+            short = f'"x" * {field["min_length"] - 1}' if field["min_length"] > 1 else '""'
+            cases.append((short, "too-short"))
+        return [*cases, ('"a\\x00b"', "with-nul"), ("123", "not-text")]
+    if kind == "integer":
+        return [
+            (field["min"] - 1, "below-min"),
+            (field["max"] + 1, "above-max"),
+            ("1.5", "fractional"),
+            ('"1"', "as-text"),
+            ("True", "boolean"),
+        ]
+    if kind == "decimal":
+        places, step = field["places"], 10 ** (0 - field["places"])
+        cases = [
+            ("1.5", "as-json-number"),
+            ('"one"', "not-a-number"),
+            ('"1e2"', "with-exponent"),
+            ('"0.' + "1" * (places + 1) + '"', "too-many-places"),
+            ('"' + "1" * (field["digits"] - places + 1) + '"', "too-many-digits"),
+        ]
+        if field["min"] is not None:
+            cases.append((decimal_text(field, float(field["min"]) - step), "below-min"))
+        if field["max"] is not None:
+            cases.append((decimal_text(field, float(field["max"]) + step), "above-max"))
+        return cases
+    return {
+        "boolean": [('"true"', "as-text"), ("1", "as-number")],
+        "date": [('"2024-02-30"', "not-a-day"), ("20240101", "as-number")],
+        "datetime": [('"2024-01-01T00:00:00"', "without-offset"), ('"yesterday"', "not-a-moment")],
+        "choice": [('"(none of them)"', "not-a-choice"), ("1", "not-text")],
+        "reference": [("0", "zero"), ('"1"', "as-text")],
+    }.get(kind, [])
+
+
+def _param(name: str, value: Any, case: str) -> str:
+    """`pytest.param({name: value}, id=case),` at 4 spaces, wrapped as ruff wraps it."""
+    args = ["{" + json.dumps(name) + ": " + str(value) + "}", "id=" + json.dumps(case)]
+    one = f"    pytest.param({', '.join(args)}),"
+    if len(one) <= LINE_LENGTH:
+        return one
+    return "    pytest.param(\n" + "".join(f"        {arg},\n" for arg in args) + "    ),"
+
+
+def invalid_cases(field: dict[str, Any], creating: bool) -> str:
+    """The invalid values of a field, as `pytest.param({...}, id=...)` lines at 4 spaces, each
+    ending with a newline; with `creating`, also those that only a creation refuses (a
+    required field left out)."""
+    cases = _invalid_values(field)
+    if not field["optional"]:
+        cases.append(("None", "null"))
+        if creating and not field["has_default"]:
+            cases.append(("OMITTED", "left-out"))
+    prefix = field["column"].replace("_", "-") + "-"
+    return "".join(_param(field["column"], value, prefix + case) + "\n" for value, case in cases)
+
+
+def arrange(resource: dict[str, Any]) -> str:
+    """The opening of a test on an existing row: the row, and the headers of who may change it.
+    For an owned resource, its owner too. Lines at 4 spaces, each ending with a newline."""
+    one = resource["singular"]
+    if resource["owner"]:
+        owner = resource["owner"]["name"]
+        return (
+            f"    {owner} = await create_user(client)\n"
+            f"    {one} = await create_{one}(client, {owner})\n"
+            f"    headers = await user_headers(client, {owner})\n"
+        )
+    return f"    {one} = await create_{one}(client)\n    headers = await caller_headers(client)\n"
+
+
+def new_body(resource: dict[str, Any]) -> str:
+    """The opening of a test that writes a new row: its body, and the headers of who writes it.
+    Lines at 4 spaces, each ending with a newline."""
+    one = resource["singular"]
+    if resource["owner"]:
+        owner = resource["owner"]["name"]
+        return (
+            f"    {owner} = await create_user(client)\n"
+            f"    body = await {one}_body(client, {owner})\n"
+            f"    headers = await user_headers(client, {owner})\n"
+        )
+    return f"    body = await {one}_body(client)\n    headers = await caller_headers(client)\n"
+
+
+def shows(resource: dict[str, Any], auth: bool, row: str, body: str) -> str:
+    """The asserts that `row` shows what `body` gave it (and, with `auth`, its owner), a line
+    each, each ending with a newline."""
+    lines = []
+    for field in resource["fields"]:
+        name, column = field["name"], field["column"]
+        if field["owner"] and auth:
+            shown = f'{{"id": {name}["id"], "name": {name}["name"]}}'
+            lines.append(f'    assert {row}["{name}"] == {shown}\n')
+        elif field["embedded"]:
+            lines.append(f'    assert {row}["{name}"]["id"] == {body}["{column}"]\n')
+        elif field["type"] == "datetime":
+            lines.append(f'    assert timestamp({row}["{name}"]) == timestamp({body}["{name}"])\n')
+        else:
+            lines.append(f'    assert {row}["{column}"] == {body}["{column}"]\n')
+    return "".join(lines)
+
+
+def creator(resource_specs: list[dict[str, Any]], name: str) -> str:
+    """The `create_` function of the resource named `name`, in its factory module."""
+    return "create_" + next(spec for spec in resource_specs if spec["name"] == name)["singular"]
+
+
+def invalid_bodies(resource: dict[str, Any], auth: bool, creating: bool) -> str:
+    """Every invalid body of a resource, for a creation or (not `creating`) a change: each
+    field's invalid values, an owner named in the body where the caller is the owner, an
+    unknown field. Lines at 4 spaces, the last without a newline."""
+    lines = [
+        invalid_cases(field, creating)
+        for field in resource["fields"]
+        if not (field["owner"] and auth)
+    ]
+    owner = resource["owner"]
+    if owner and auth:
+        named = f'{{"{owner["column"]}": 1}}, id="{owner["name"]}-named-in-the-body"'
+        lines.append(f"    pytest.param({named}),\n")
+    lines.append('    pytest.param({"unknown_field": 1}, id="unknown-field"),')
+    return "".join(lines)
+
+
+def texts(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields that hold text: their longest values are stored whole."""
+    return [field for field in resource["fields"] if field["type"] in ("string", "text")]
+
+
+def _defaulted(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields a body may leave out: those with a default, then the other optional ones."""
+    fields = resource["fields"]
+    return [field for field in fields if field["has_default"]] + [
+        field for field in fields if field["optional"] and not field["has_default"]
+    ]
+
+
+def _literal(value: Any) -> str:
+    """A default that is not a decimal, as a Python literal."""
+    return str(value) if isinstance(value, bool) else json.dumps(value, ensure_ascii=False)
+
+
+def left_out(resource: dict[str, Any]) -> str:
+    """The entries of a body that leaves out every field it may, at 8 spaces; empty if none."""
+    return "\n".join(f'        "{field["column"]}": OMITTED,' for field in _defaulted(resource))
+
+
+def defaults_taken(resource: dict[str, Any]) -> str:
+    """The asserts that each field left out took its default (None if it has none), a line
+    each at 4 spaces, the last without a newline."""
+    lines = []
+    for field in _defaulted(resource):
+        shown = f'    assert response.json()["{field["column"]}"]'
+        value = field["default"]
+        if not field["has_default"]:
+            lines.append(f"{shown} is None")
+        elif field["type"] == "boolean":
+            lines.append(f"{shown} is {_literal(value)}")
+        elif field["type"] == "decimal":
+            lines.append(f"{shown} == {decimal_text(field, value)}")
+        else:
+            lines.append(f"{shown} == {_literal(value)}")
+    return "\n".join(lines)
+
+
+def longest_texts(resource: dict[str, Any]) -> str:
+    """The entries of a body whose texts are each as long as they may be, at 8 spaces."""
+    return "\n".join(f'        "{field["name"]}": {longest(field)},' for field in texts(resource))
+
+
+def patched(resource: dict[str, Any]) -> dict[str, Any] | None:
+    """The field a test of PATCH changes: the first text or date, else the first boolean."""
+    fields = resource["fields"]
+    first = [field for field in fields if field["type"] in ("string", "text", "date")]
+    first += [field for field in fields if field["type"] == "boolean"]
+    return first[0] if first else None
+
+
+def change(resource: dict[str, Any]) -> str:
+    """The line at 4 spaces that sets `change`, a PATCH body that changes `patched()`."""
+    field = patched(resource)
+    assert field is not None, resource["name"]
+    one, column = resource["singular"], field["column"]
+    if field["type"] == "boolean":
+        return f'    change = {{"{column}": not {one}["{column}"]}}'
+    owner = ", " + resource["owner"]["name"] if resource["owner"] else ""
+    return f'    change = {{"{column}": (await {one}_body(client{owner}))["{column}"]}}'
+
+
+def statements_creating(resource: dict[str, Any], data_access: str, database: str) -> str:
+    """What creating a row runs, each statement's first word, as the test expects them: the
+    lines at 4 spaces, comments first, that set `expected`."""
+    orm = data_access == "orm"
+    looked_up = len(resource["references"]) if orm and database == "sqlite" else 0
+    loaded = len([field for field in resource["references"] if field["embedded"]]) if orm else 0
+    written = ["SELECT"] * looked_up + ["INSERT"] + ["SELECT"] * loaded
+    lines = []
+    if orm and looked_up:
+        lines.append(
+            "    # SQLite names no foreign key that fails: the rows referred to are looked up"
+            " first."
+        )
+    if orm and written[-1] == "SELECT":
+        lines.append(
+            "    # The INSERT, then what the new row shows of each row it refers to, loaded by"
+            " its id."
+        )
+    lines.append(
+        "    # With `auth` (`headers` carry a token), the caller is looked up before anything else."
+    )
+    lines.append(f'    expected = (["SELECT"] if headers else []) + {json.dumps(written)}')
+    return "\n".join(lines)
+
+
+def singular(resource_specs: list[dict[str, Any]], name: str) -> str:
+    """The singular of the resource named `name`."""
+    found: str = next(spec for spec in resource_specs if spec["name"] == name)["singular"]
+    return found
+
+
+def listed_by(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """The references a resource is listed by (`/<to>/{id}/<name>`): one a table referred to,
+    neither the owner nor another reference to the users."""
+    fields: dict[str, dict[str, Any]] = {}
+    for field in resource["references"]:
+        if not field["owner"] and field["to"] != "users":
+            fields.setdefault(field["to"], field)
+    return list(fields.values())
+
+
+def refuses(resource: dict[str, Any]) -> bool:
+    """Whether a test of its references expects a refusal: an unknown row referred to, or a
+    delete that a restricting reference holds back."""
+    restricting = [rule for rule in resource["referenced_by"] if rule["on_delete"] != "cascade"]
+    return bool(resource["checked_references"] or restricting)
+
+
+def reference_factories(resource: dict[str, Any], resource_specs: list[dict[str, Any]]) -> str:
+    """The imports of the factories a test of a resource's references needs, one module a line,
+    in ruff's order."""
+    one = resource["singular"]
+    body = ", " + one + "_body" if resource["checked_references"] else ""
+    factories = {resource["name"]: "create_" + one + body}
+    for field in listed_by(resource):
+        if field["to"] != resource["name"]:
+            factories[field["to"]] = creator(resource_specs, field["to"])
+    for referrer in resource["referenced_by"]:
+        factories[referrer["resource"]] = creator(resource_specs, referrer["resource"])
+    return "\n".join(
+        f"from tests.factories.{name} import "
+        + ", ".join(sorted(dict.fromkeys(factories[name].split(", ")), key=str.lower))
+        for name in sorted(factories)
+    )
+
+
+def theirs(resource: dict[str, Any], field: dict[str, Any], by: str) -> str:
+    """The line (or lines) at 4 spaces that create three rows referring to the row `by`."""
+    made = f'await create_{resource["singular"]}(client, {field["column"]}={by}["id"])'
+    made += " for _ in range(3)"
+    if len(made) < 84:
+        return f"    theirs = [{made}]"
+    return f"    theirs = [\n        {made}\n    ]"
