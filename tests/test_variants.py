@@ -232,8 +232,10 @@ def test_the_readmes_own_query_passes_the_checks(
     service = variant_service(request, services, variant)
     readme = (service.path / "README.md").read_text()
     section = readme.split("\n## Adding a query\n", 1)[1].split("\n## ", 1)[0]
-    (code,) = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
-    statements, method = code.split("async def ", 1)
+    # The statements it runs, if any, at the module's top; then the store's method.
+    *statements_blocks, method_block = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    statements = "".join(statements_blocks)
+    method = method_block.removeprefix("async def ")
     store = service.path / "src" / service.package / "stores" / "books.py"
     original = store.read_text()
     indented = "".join(f"    {line}" if line.strip() else line for line in method.splitlines(True))
