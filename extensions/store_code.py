@@ -108,7 +108,7 @@ def _error_imports(resource: dict[str, Any], owner: Any) -> str:
         "BrokenConstraint",
         "Forbidden" if owner else "",
         "ServiceError",
-        "StillReferenced" if referring(resource) != "[]" else "",
+        "StillReferenced" if resource["referenced_by"] else "",
         "Taken" if resource["unique_fields"] else "",
         "UnknownReference" if resource["references"] else "",
     ]
@@ -128,9 +128,10 @@ def _referred(resource: dict[str, Any], database: str) -> list[dict[str, Any]]:
 
 def _guarded(resource: dict[str, Any], lines: list[str]) -> str:
     """`lines` (a statement at 8 spaces) that delete a row, in a `try` that names the tables
-    holding it back when a restricting reference may."""
+    holding it back when a reference may: a restricting one, or a cascade to rows that a
+    restricting reference holds."""
     tables = referring(resource)
-    if tables == "[]":
+    if not resource["referenced_by"]:
         return "\n".join(" " * 8 + line for line in lines)
     refused = f'StillReferenced("{resource["label"]}", {resource["singular"]}_id, {tables})'
     return "\n".join(

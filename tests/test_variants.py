@@ -57,6 +57,12 @@ def _paths(variant: Variant) -> dict[str, set[str]]:
         }
         if "owner" in resource:
             paths[f"/users/{{user_id}}/{name}"] = {"get"}
+        # The rows of each table it refers to list theirs: `/authors/{author_id}/books`.
+        for spec in resource.get("fields", {}).values():
+            if spec["type"] == "reference":
+                target = next((each for each in resources if each["name"] == spec["to"]), None)
+                by = "user" if target is None else target.get("singular", spec["to"][:-1])
+                paths[f"/{spec['to']}/{{{by}_id}}/{name}"] = {"get"}
     return paths
 
 
