@@ -2,10 +2,10 @@
 with Alembic's operations and frozen values. A revision never imports the service's code,
 which later changes while the revision must not.
 
-- `revision(...)`: a revision's text. A new service's (through the template's
-  includes/resources/revision.py.jinja) creates its resources' tables, dropping the baseline
-  notes' unless it keeps them; an update's (upgrades/every_update_resources.py) makes the
-  tables follow what changed in the answer, each field change as `field_change()` says.
+- `revision(...)`: a revision's text. A new service's only one (through the template's
+  `schema_revision` filter) creates the users' table and its resources'; an update's
+  (upgrades/every_update_resources.py) makes the tables follow what changed in the answer,
+  each field change as `field_change()` says.
 
 Every check that rows could fail runs before anything changes. The text is formatted as ruff
 formats it (an update formats it again, as Alembic does its own).
@@ -45,6 +45,8 @@ _TRIGRAM_INDEXES = """
 
 def _create_trigram_indexes(searched: list[tuple[str, str]]) -> None:
     if op.get_bind().dialect.name == "postgresql":
+        # A trusted extension: the database's owner may create it, no superuser needed.
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for table, column in searched:
             op.create_index(
                 op.f(f"ix_{table}_{column}_trgm"),
@@ -89,33 +91,20 @@ def _fill_missing(table: str, column: str, value: object) -> None:
     missing: sa.ColumnClause[object] = sa.column(column)
     op.execute(sa.table(table, missing).update().where(missing.is_(None)).values({column: value}))
 '''
-# The notes table the template's first revisions make (0001, 0003), made again on downgrade.
-_BASELINE_NOTES = """\
+# A new service's users, as the template's first revisions (0001, 0002) made them for earlier
+# services.
+_USERS = """\
     op.create_table(
-        "notes",
+        "users",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("title", sa.String(length=100), nullable=False),
-        sa.Column("description", sa.String(length=500), nullable=False),
-        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        # Nullable: a user made before `auth` was turned on has no password until they set one.
+        sa.Column("password_hash", sa.String(length=255), nullable=True),
         *_timestamps(),
-        sa.ForeignKeyConstraint(
-            ["author_id"],
-            ["users.id"],
-            name=op.f("fk_notes_author_id_users"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )
-    op.create_index(op.f("ix_notes_author_id"), "notes", ["author_id"])
-    if op.get_bind().dialect.name == "postgresql":
-        for column in ("title", "description"):
-            op.create_index(
-                op.f(f"ix_notes_{column}_trgm"),
-                "notes",
-                [column],
-                postgresql_using="gin",
-                postgresql_ops={column: "gin_trgm_ops"},
-            )
 """
 
 
@@ -523,7 +512,7 @@ class _Changes(NamedTuple):
     changed: list[dict[str, Any]]
     searched: list[list[str]]
     unsearched: list[list[str]]
-    drop_baseline_notes: bool
+    users: bool
 
 
 def _pairs(name: str, pairs: list[list[str]], comment: str) -> str:
@@ -538,7 +527,7 @@ def _block(lines: list[str]) -> str:
 def revision(
     *,
     revision: str,
-    down_revision: str,
+    down_revision: str | None,
     create_date: str,
     message: str,
     created: Sequence[dict[str, Any]] = (),
@@ -549,11 +538,12 @@ def revision(
     changed: Sequence[dict[str, Any]] = (),
     searched: Sequence[list[str]] = (),
     unsearched: Sequence[list[str]] = (),
-    drop_baseline_notes: bool = False,
+    users: bool = False,
 ) -> str:
     """The text of an Alembic revision `revision` on `down_revision` that changes the tables:
     - `created`: normalized resources whose tables it creates, in an order where each refers
-      only to those before it; `drop_baseline_notes`: the template's notes table goes first;
+      only to those before it; `users`: the users' table is created before them (a new
+      service's first revision, `down_revision` None);
     - `dropped`: resources (as the previous answer had them) whose tables it drops;
     - `renamed`: [{"old", "new", "fields"}], tables it renames (`fields` as they were), first;
     - `extended` / `reduced`: [{"resource", "fields"}], fields whose columns it adds (each
@@ -575,7 +565,7 @@ def revision(
     text = f'''"""{message}
 
 Revision ID: {revision}
-Revises: {down_revision}
+Revises:{f" {down_revision}" if down_revision else ""}
 Create Date: {create_date}
 """
 
@@ -585,7 +575,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "{revision}"
-down_revision: str | Sequence[str] | None = "{down_revision}"
+down_revision: str | Sequence[str] | None = {f'"{down_revision}"' if down_revision else None}
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 '''
@@ -601,7 +591,7 @@ depends_on: str | Sequence[str] | None = None
         "Those of the searches gone: this revision drops them, and its downgrade brings them back.",
     )
     helpers = [
-        (bool(created or dropped or drop_baseline_notes), _TIMESTAMPS),
+        (bool(created or dropped or users), _TIMESTAMPS),
         (bool(searched or unsearched), _TRIGRAM_INDEXES),
         (bool(checks), _REFUSE_ROWS),
         ("unique" in checks, _DUPLICATED),
@@ -620,7 +610,7 @@ depends_on: str | Sequence[str] | None = None
         list(changed),
         searched,
         unsearched,
-        drop_baseline_notes,
+        users,
     )
     return text + _upgrade(changes) + _downgrade(changes)
 
@@ -640,14 +630,10 @@ def _upgrade(changes: "_Changes") -> str:
     for change in changes.changed:
         lines += change_field(change["forward"])
     lines += [f'    op.drop_table("{resource["name"]}")' for resource in reversed(changes.dropped)]
-    if changes.drop_baseline_notes:
-        lines += [
-            "    # The notes table the first revisions made is not one of this service's "
-            "resources.",
-            '    op.drop_table("notes")',
-        ]
     text = _block(lines)
     # Each created table, then a blank line.
+    if changes.users:
+        text += _USERS + "\n"
     text += "".join(create_table(resource) + "\n" for resource in changes.created)
     lines = []
     for change in changes.extended:
@@ -668,9 +654,9 @@ def _downgrade(changes: "_Changes") -> str:
     for change in reversed(changes.extended):
         lines += drop_fields(change["resource"]["name"], change["fields"])
     lines += [f'    op.drop_table("{resource["name"]}")' for resource in reversed(changes.created)]
+    if changes.users:
+        lines.append('    op.drop_table("users")')
     text = _block(lines)
-    if changes.drop_baseline_notes:
-        text += _BASELINE_NOTES
     text += "".join(create_table(resource) for resource in changes.dropped)
     # A renamed table's own changes are undone under its new name, then it takes its old one,
     # which the changes to other tables' references need.

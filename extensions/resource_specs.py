@@ -3,9 +3,8 @@ derived. Computed only after the answer passed the validator (`resource_answers.
 
 Each resource: name (plural, the table and route), singular, class_name (Book), label ("book"),
 owner (or None), fields, search, references (its reference fields, with what they embed),
-referenced_by (reference fields elsewhere that name it), baseline (true for the notes of
-includes/resources/notes.yml, whose table the template's own revisions create), and what its
-tests check beyond its routes: unique_fields, checked_references, reference_rules.
+referenced_by (reference fields elsewhere that name it), and what its tests check beyond its
+routes: unique_fields, checked_references, reference_rules.
 Each field: name, column (`author_id` for a reference `author`), type, optional, has_default,
 default, unique, owner, embedded, and by type: min_length/max_length, min/max/bounded,
 digits/places, choices; to/on_delete/embed and to_label/to_class for references. The owner
@@ -81,7 +80,7 @@ def _owner_field(owner: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _spec(resource: dict[str, Any], baseline: Any) -> dict[str, Any]:
+def _spec(resource: dict[str, Any]) -> dict[str, Any]:
     singular = resource["singular"] if "singular" in resource else resource["name"][:-1]
     owner = None
     if "owner" in resource:
@@ -97,19 +96,15 @@ def _spec(resource: dict[str, Any], baseline: Any) -> dict[str, Any]:
         "owner": owner,
         "fields": fields,
         "search": resource.get("search", []),
-        "baseline": resource == baseline,
     }
 
 
-def resource_specs(
-    resources: list[dict[str, Any]], features: list[str], baseline: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def resource_specs(resources: list[dict[str, Any]], features: list[str]) -> list[dict[str, Any]]:
     """The resources as the templates read them, in the answer's order.
 
-    `baseline` is the default answer (notes.yml): a resource equal to its first is `baseline`.
     With the `auth` feature an owner is the caller, never checked as a reference is.
     """
-    specs = [_spec(resource, baseline[0]) for resource in resources]
+    specs = [_spec(resource) for resource in resources]
     # What each reference points at, and what points at each resource.
     by_name = {"users": _builtin_users(), **{spec["name"]: spec for spec in specs}}
     for spec in specs:

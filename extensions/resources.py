@@ -11,9 +11,10 @@ are never registered in `sys.modules`: neither release ever runs the other's cod
   answer, one problem a line; empty when nothing is (`resource_answers.py`).
 - `resources | resource_specs(features)`: the resources as the templates read them, every
   default filled in and every name derived (`resource_specs.py`).
-- `created | resources_revision(drop_baseline_notes, revision, down_revision, create_date,
-  message)`: a new service's Alembic revision, the tables of `created` made
-  (`resource_revision.py`).
+- `resource_specs | schema_revision`: a new service's one Alembic revision, which creates its
+  tables (`resource_revision.py`).
+- `_copier_conf.dst_path | migrations_start`: where the migrations of a service that has
+  not recorded it start (`own_schema` or `template_history`).
 - `py.<function>(...)`, a global: how a resource's fields read in the Python the templates
   write, names, types, literals, imports in ruff's order, lines wrapped as ruff wraps them
   (`python_code.py`).
@@ -29,13 +30,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import yaml
 from jinja2 import Environment
 from jinja2.ext import Extension
 
 _HERE = Path(__file__).resolve().parent
-# The default answer: the notes the template's first revisions create.
-_BASELINE = _HERE.parent / "includes" / "resources" / "notes.yml"
 
 
 def load_sibling(stem: str) -> ModuleType:
@@ -66,28 +64,31 @@ def resources_refusal(resources: Any, keywords: list[str], builtins: list[str]) 
 
 
 def resource_specs(resources: list[dict[str, Any]], features: list[str]) -> list[dict[str, Any]]:
-    baseline = yaml.safe_load(_BASELINE.read_text())
-    specs: list[dict[str, Any]] = _specs.resource_specs(resources, features, baseline)
+    specs: list[dict[str, Any]] = _specs.resource_specs(resources, features)
     return specs
 
 
-def resources_revision(
-    created: list[dict[str, Any]],
-    drop_baseline_notes: bool,
-    revision: str,
-    down_revision: str,
-    create_date: str,
-    message: str,
-) -> str:
+def schema_revision(specs: list[dict[str, Any]]) -> str:
+    """A new service's one Alembic revision: the users' table, then its resources' tables in
+    the answer's order (each refers only to those before it), their constraints and indexes."""
+    names = ", ".join(["users", *(spec["name"] for spec in specs)])
     text: str = _revision.revision(
-        created=created,
-        drop_baseline_notes=drop_baseline_notes,
-        revision=revision,
-        down_revision=down_revision,
-        create_date=create_date,
-        message=message,
+        revision="0001",
+        down_revision=None,
+        create_date="when the service was made",
+        message=f"Create the service's tables: {names}.",
+        created=specs,
+        users=True,
     )
     return text
+
+
+def migrations_start(destination: str) -> str:
+    """Where the migrations of the service in `destination` start, for a service that has not
+    recorded it: the template's first revisions if it has them (a service made before 0.15.0,
+    updated), else a schema of its own (a new service)."""
+    first = Path(destination) / "migrations" / "versions" / "0001_initial_schema.py"
+    return "template_history" if first.is_file() else "own_schema"
 
 
 class ResourcesExtension(Extension):
@@ -97,7 +98,8 @@ class ResourcesExtension(Extension):
         super().__init__(environment)
         environment.filters["resources_refusal"] = resources_refusal
         environment.filters["resource_specs"] = resource_specs
-        environment.filters["resources_revision"] = resources_revision
+        environment.filters["schema_revision"] = schema_revision
+        environment.filters["migrations_start"] = migrations_start
         environment.globals["py"] = _python_code
         environment.globals["values"] = _test_values
         environment.globals["stores"] = _store_code

@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 
 import httpx
 import pytest
+import yaml
 from copier import run_copy
 from uv import find_uv_bin
 
@@ -61,6 +62,20 @@ def load_extension(stem: str) -> ModuleType:
     """A module of the template's extensions/ (`resource_specs`, ...), loaded by its path as
     the template's extension loads it, never imported by name."""
     return load_by_path(TEMPLATE_ROOT / "extensions" / f"{stem}.py")
+
+
+def resource_specs(resources: list[dict[str, Any]], *features: str) -> dict[str, dict[str, Any]]:
+    """`resources` as the templates read them (extensions/resource_specs.py), by name."""
+    found: list[dict[str, Any]] = load_extension("resource_specs").resource_specs(
+        resources, list(features)
+    )
+    return {spec["name"]: spec for spec in found}
+
+
+# The README's example spec, which the template's tests render most (tests/specs/library.yml).
+LIBRARY = yaml.safe_load((TEMPLATE_ROOT / "tests" / "specs" / "library.yml").read_text())
+# The `resources` question's default: the notes.
+NOTES = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
 
 
 def load_by_path(path: Path) -> ModuleType:

@@ -2,22 +2,12 @@
 
 from typing import Any
 
-import yaml
-
-from tests.harness import TEMPLATE_ROOT, load_extension
+from tests.harness import LIBRARY, load_extension, resource_specs
 
 py = load_extension("python_code")
-specs_module = load_extension("resource_specs")
-BASELINE = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
-LIBRARY = yaml.safe_load((TEMPLATE_ROOT / "tests" / "specs" / "library.yml").read_text())
 
 
-def _library(*features: str) -> dict[str, dict[str, Any]]:
-    found = specs_module.resource_specs(LIBRARY, list(features), BASELINE)
-    return {spec["name"]: spec for spec in found}
-
-
-LIBRARY_SPECS = _library("auth")
+LIBRARY_SPECS = resource_specs(LIBRARY, "auth")
 BOOKS = LIBRARY_SPECS["books"]
 LOANS = LIBRARY_SPECS["loans"]
 

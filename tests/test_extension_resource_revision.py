@@ -4,14 +4,10 @@ new service's revision and an update's hold, without rendering a service."""
 import ast
 from typing import Any
 
-import yaml
-
-from tests.harness import TEMPLATE_ROOT, load_extension
+from tests.harness import LIBRARY, NOTES, load_extension
+from tests.harness import resource_specs as specs
 
 revisions = load_extension("resource_revision")
-specs_module = load_extension("resource_specs")
-BASELINE = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
-LIBRARY = yaml.safe_load((TEMPLATE_ROOT / "tests" / "specs" / "library.yml").read_text())
 _HEADER = {
     "revision": "0123456789ab",
     "down_revision": "ba9876543210",
@@ -20,28 +16,15 @@ _HEADER = {
 }
 
 
-def specs(resources: list[dict[str, Any]], *features: str) -> dict[str, dict[str, Any]]:
-    found: list[dict[str, Any]] = specs_module.resource_specs(resources, list(features), BASELINE)
-    return {spec["name"]: spec for spec in found}
-
-
 def fields(**given: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Normalized fields of a resource `things` with `given` fields, by name."""
     (things,) = specs([{"name": "things", "fields": given}]).values()
     return {field["name"]: field for field in things["fields"]}
 
 
-def new_service(resources: list[dict[str, Any]], *features: str) -> str:
-    """A new service's revision, as the template's resources_tables.py asks for it."""
-    found = list(specs(resources, *features).values())
-    text: str = revisions.revision(
-        revision="resources",
-        down_revision="0003",
-        create_date="when the service was made",
-        message="Create the tables of the service's resources.",
-        created=[spec for spec in found if not spec["baseline"]],
-        drop_baseline_notes=not [spec for spec in found if spec["baseline"]],
-    )
+def new_service(resources: list[dict[str, Any]]) -> str:
+    """A new service's one revision, as the template's 0001_schema.py asks for it."""
+    text: str = load_extension("resources").schema_revision(list(specs(resources).values()))
     ast.parse(text)
     return text
 
@@ -60,34 +43,40 @@ def halves(text: str) -> tuple[str, str]:
     return upgrade.rstrip("\n"), downgrade.rstrip("\n")
 
 
-def test_a_new_service_drops_the_baseline_notes_then_creates_its_tables_in_order() -> None:
+def test_a_new_service_creates_its_users_then_its_tables_in_order() -> None:
     text = new_service(LIBRARY)
     upgrade, downgrade = halves(text)
 
-    assert text.startswith('"""Create the tables of the service\'s resources.\n\nRevision ID: ')
-    assert 'revision: str = "resources"\ndown_revision: str | Sequence[str] | None = "0003"\n' in (
-        text
+    assert text.startswith(
+        '"""Create the service\'s tables: users, authors, books, loans.\n\nRevision ID: 0001\n'
+        "Revises:\nCreate Date: when the service was made\n"
     )
+    assert 'revision: str = "0001"\ndown_revision: str | Sequence[str] | None = None\n' in text
     assert '_SEARCHED = [\n    ("authors", "name"),\n    ("books", "title"),\n' in text
     created = [
-        upgrade.index(f'op.create_table(\n        "{name}",') for name in ("authors", "books")
+        upgrade.index(f'op.create_table(\n        "{name}",')
+        for name in ("users", "authors", "books", "loans")
     ]
-    assert upgrade.index('op.drop_table("notes")') < created[0] < created[1]
+    assert created == sorted(created)
+    assert '        sa.Column("password_hash", sa.String(length=255), nullable=True),\n' in upgrade
     assert upgrade.rstrip().endswith("_create_trigram_indexes(_SEARCHED)")
-    assert downgrade.index('op.drop_table("books")') < downgrade.index('op.drop_table("authors")')
-    assert '    op.create_table(\n        "notes",' in downgrade
+    assert [line.strip() for line in downgrade.splitlines()] == [
+        "_drop_trigram_indexes(_SEARCHED)",
+        'op.drop_table("loans")',
+        'op.drop_table("books")',
+        'op.drop_table("authors")',
+        'op.drop_table("users")',
+    ]
+    assert '"notes"' not in text
     assert "_refuse_rows" not in text
     assert "_UNSEARCHED" not in text
 
 
-def test_a_new_service_that_keeps_the_notes_creates_only_the_other_tables() -> None:
-    tags = {"name": "tags", "fields": {"label": {"type": "string", "max_length": 40}}}
+def test_a_new_service_without_resources_creates_its_users_alone() -> None:
+    upgrade, downgrade = halves(new_service([]))
 
-    upgrade, downgrade = halves(new_service([*BASELINE, tags]))
-
-    assert '"notes"' not in upgrade + downgrade
-    assert '    op.create_table(\n        "tags",' in upgrade
-    assert downgrade.strip() == 'op.drop_table("tags")'
+    assert upgrade.count("op.create_table(") == 1
+    assert downgrade.strip() == 'op.drop_table("users")'
 
 
 def test_a_created_table_freezes_its_columns_constraints_and_indexes() -> None:
@@ -263,7 +252,7 @@ def test_an_update_checks_every_new_rule_before_it_changes_anything() -> None:
 
 
 def test_a_renamed_table_names_its_constraints_and_indexes_anew_and_back() -> None:
-    notes = specs(BASELINE)["notes"]
+    notes = specs(NOTES)["notes"]
 
     upgrade, downgrade = halves(
         update(renamed=[{"old": "notes", "new": "books", "fields": notes["fields"]}])

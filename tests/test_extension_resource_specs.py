@@ -1,23 +1,11 @@
 """The resources as the templates read them (extensions/resource_specs.py), on their own."""
 
-from typing import Any
-
-import yaml
-
-from tests.harness import TEMPLATE_ROOT, load_extension
-
-specs_module = load_extension("resource_specs")
-BASELINE = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
-LIBRARY = yaml.safe_load((TEMPLATE_ROOT / "tests" / "specs" / "library.yml").read_text())
+from tests.harness import LIBRARY, NOTES
+from tests.harness import resource_specs as specs
 
 
-def specs(resources: list[dict[str, Any]], *features: str) -> dict[str, dict[str, Any]]:
-    found: list[dict[str, Any]] = specs_module.resource_specs(resources, list(features), BASELINE)
-    return {spec["name"]: spec for spec in found}
-
-
-def test_the_default_notes_are_the_baseline_with_their_author_a_reference_to_users() -> None:
-    (notes,) = specs(BASELINE).values()
+def test_the_default_notes_have_their_author_a_reference_to_users() -> None:
+    (notes,) = specs(NOTES).values()
 
     assert notes == {
         "name": "notes",
@@ -72,7 +60,6 @@ def test_the_default_notes_are_the_baseline_with_their_author_a_reference_to_use
             },
         ],
         "search": ["title", "description"],
-        "baseline": True,
         "references": [notes["fields"][2]],
         "referenced_by": [],
         "unique_fields": [],
@@ -84,12 +71,6 @@ def test_the_default_notes_are_the_baseline_with_their_author_a_reference_to_use
         "name", "column", "type", "optional", "has_default", "default", "unique", "owner", "to",
         "on_delete", "embed", "embedded", "to_label", "to_class",
     ]  # fmt: skip
-
-
-def test_notes_changed_in_any_way_are_not_the_baseline() -> None:
-    changed = [{**BASELINE[0], "search": ["title"]}]
-
-    assert specs(changed)["notes"]["baseline"] is False
 
 
 def test_names_are_derived_from_the_singular() -> None:
@@ -154,6 +135,6 @@ def test_with_auth_an_owner_is_the_caller_not_a_checked_reference() -> None:
     assert specs(LIBRARY)["loans"]["checked_references"] == ["book", "borrower"]
     assert specs(LIBRARY, "auth")["loans"]["checked_references"] == ["book"]
     # The notes' only reference is their author: nothing is left to check.
-    assert specs(BASELINE, "auth")["notes"]["reference_rules"] is False
+    assert specs(NOTES, "auth")["notes"]["reference_rules"] is False
     # A resource others refer to has rules to test, whatever it refers to.
     assert specs(LIBRARY, "auth")["authors"]["reference_rules"] is True

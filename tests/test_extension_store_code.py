@@ -1,24 +1,12 @@
 """A resource's stores as their templates write them (extensions/store_code.py), on their own."""
 
-from typing import Any
-
-import yaml
-
-from tests.harness import TEMPLATE_ROOT, load_extension
+from tests.harness import LIBRARY, load_extension, resource_specs
 
 stores = load_extension("store_code")
-specs_module = load_extension("resource_specs")
-BASELINE = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
-LIBRARY = yaml.safe_load((TEMPLATE_ROOT / "tests" / "specs" / "library.yml").read_text())
 
 
-def _library(*features: str) -> dict[str, dict[str, Any]]:
-    found = specs_module.resource_specs(LIBRARY, list(features), BASELINE)
-    return {spec["name"]: spec for spec in found}
-
-
-WITH_AUTH = _library("auth")
-WITHOUT_AUTH = _library()
+WITH_AUTH = resource_specs(LIBRARY, "auth")
+WITHOUT_AUTH = resource_specs(LIBRARY)
 
 
 def test_referring_names_the_tables_that_restrict_a_delete_each_once() -> None:

@@ -2,16 +2,10 @@
 
 from typing import Any
 
-import yaml
-
-from tests.harness import TEMPLATE_ROOT, load_extension
+from tests.harness import LIBRARY, load_extension, resource_specs
 
 values = load_extension("test_values")
-specs_module = load_extension("resource_specs")
-BASELINE = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
-LIBRARY = yaml.safe_load((TEMPLATE_ROOT / "tests" / "specs" / "library.yml").read_text())
-SPECS = specs_module.resource_specs(LIBRARY, ["auth"], BASELINE)
-BY_NAME = {spec["name"]: spec for spec in SPECS}
+BY_NAME = resource_specs(LIBRARY, "auth")
 BOOKS = BY_NAME["books"]
 LOANS = BY_NAME["loans"]
 
@@ -57,7 +51,7 @@ def test_a_test_opens_with_its_row_and_who_may_change_it() -> None:
         "    book = await create_book(client)\n    headers = await caller_headers(client)\n"
     )
     assert values.new_body(LOANS).startswith("    borrower = await create_user(client)\n")
-    assert values.creator(SPECS, "loans") == "create_loan"
+    assert values.creator(list(BY_NAME.values()), "loans") == "create_loan"
 
 
 def test_shows_asserts_a_row_shows_what_its_body_gave_it() -> None:
@@ -115,10 +109,10 @@ def test_creating_a_row_runs_a_lookup_per_reference_only_on_orm_sqlite() -> None
 
 
 def test_a_reference_test_imports_the_factories_of_both_ends() -> None:
-    assert values.singular(SPECS, "books") == "book"
+    assert values.singular(list(BY_NAME.values()), "books") == "book"
     assert [field["name"] for field in values.listed_by(LOANS)] == ["book"]
     assert values.refuses(BOOKS)
-    assert values.reference_factories(BOOKS, SPECS).splitlines() == [
+    assert values.reference_factories(BOOKS, list(BY_NAME.values())).splitlines() == [
         "from tests.factories.authors import create_author",
         "from tests.factories.books import book_body, create_book",
         "from tests.factories.loans import create_loan",

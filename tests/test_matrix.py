@@ -103,7 +103,7 @@ def test_every_combination_has_one_chain_of_migrations(matrix: Path) -> None:
     chains = {variant.id: revisions(matrix / variant.id) for variant in COMBINATIONS}
     first = chains[COMBINATIONS[0].id]
 
-    assert [name[:4] for name in first] == ["0001", "0002", "0003"]
+    assert list(first) == ["0001_schema.py"]
     assert all(chain == first for chain in chains.values())
 
 

@@ -1,6 +1,7 @@
 """The `resources` answer: refused before anything is written, naming the resource and field;
 what a valid one renders; passed on the command line or in a data file."""
 
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -252,19 +253,24 @@ def test_no_resources_leave_users_alone(tmp_path: Path) -> None:
         "users.py",
     ]
     assert not (project / "tests" / "test_notes.py").exists()
-    # The notes the first revisions create go in a revision of the service's own.
-    revision = (project / "migrations" / "versions" / "resources_tables.py").read_text()
-    assert 'op.drop_table("notes")' in revision
+    # The service's one revision creates its users' table, and nothing else.
+    (revision,) = (project / "migrations" / "versions").glob("*.py")
+    assert revision.read_text().count("op.create_table(") == 1
 
 
-def test_the_default_resources_need_no_revision_of_their_own(tmp_path: Path) -> None:
+def test_a_new_service_has_one_revision_that_creates_exactly_its_tables(tmp_path: Path) -> None:
+    """Nothing is created to be dropped or changed by a later revision of the same copy."""
     project = render(tmp_path / "service")
 
-    assert sorted(path.name for path in (project / "migrations" / "versions").glob("*.py")) == [
-        "0001_initial_schema.py",
-        "0002_user_passwords.py",
-        "0003_note_search_indexes.py",
-    ]
+    (revision,) = (project / "migrations" / "versions").glob("*.py")
+    assert revision.name == "0001_schema.py"
+    text = revision.read_text()
+    assert "down_revision: str | Sequence[str] | None = None\n" in text
+    assert re.findall(r'op\.create_table\(\n        "(\w+)"', text) == ["users", "notes"]
+    upgrade = text.split("\ndef upgrade() -> None:\n")[1].split("\ndef downgrade")[0]
+    assert "drop" not in upgrade
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["migrations_start"] == "own_schema"
 
 
 def test_resources_come_from_the_command_line_or_a_data_file(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from packaging.version import Version
 
 from tests.harness import TEMPLATE_ROOT, Service
 from tests.releases import Release, ReleaseClone, git, read_changelog, release_commit
@@ -72,6 +74,11 @@ def _update_owners_service(
 
     assert files_with_conflicts(project) == []
     assert_user_change_intact(project, PACKAGE_NAME, parent)
+    # A service made before 0.15.0 keeps the template's first revisions, and records so.
+    start = "template_history" if release.version < Version("0.15.0") else "own_schema"
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert recorded["migrations_start"] == start
+    answers = {**answers, "migrations_start": start}
     fresh, fresh_heads = _fresh_copy_with_user_change(clone, tmp_path / "fresh", answers, parent)
     _assert_equal_to_fresh_copy_and_one_head(project, fresh, fresh_heads)
     return project

@@ -97,9 +97,8 @@ def _specs(template: Path, resources: list[dict[str, Any]], features: list[str])
     """The resources as the templates read them (the template's extensions/resource_specs.py),
     by name."""
     module = _extension(template, "resource_specs")
-    baseline = yaml.safe_load((template / _DEFAULT).read_text())
     # Through JSON, as Copier hands `resource_specs` to the templates.
-    specs = json.loads(json.dumps(module.resource_specs(resources, features, baseline)))
+    specs = json.loads(json.dumps(module.resource_specs(resources, features)))
     return {spec["name"]: spec for spec in specs}
 
 
