@@ -9,9 +9,9 @@ import pytest
 import yaml
 from packaging.version import Version
 
-from tests.harness import TEMPLATE_ROOT, Service
+from tests.harness import LIBRARY, NOTES, TEMPLATE_ROOT, Service
 from tests.releases import Release, ReleaseClone, git, read_changelog, release_commit
-from tests.revisions import heads, merge_revisions
+from tests.revisions import OwnerDatabase, heads, merge_revisions
 from tests.updates import (
     CONFLICT_END,
     CONFLICT_START,
@@ -20,14 +20,17 @@ from tests.updates import (
     edit_and_commit,
     files_with_conflicts,
     snapshot,
+    take_the_update,
     update,
 )
 from tests.user_changes import (
     LOCAL_ENV,
     LOCAL_ENV_BEFORE_0_2,
     OWNER_CHANGE_TESTS,
+    OWNER_REVISION_FILE,
     apply_user_change,
     assert_user_change_intact,
+    owner_revision,
 )
 from tests.variants import BASE_VARIANTS, PACKAGE_NAME, Variant
 
@@ -349,3 +352,93 @@ def test_edits_to_modules_that_0_15_0_folded_into_the_stores_are_kept_as_conflic
         assert not (package / gone).exists(), gone
     assert "class Database:" in (package / "database.py").read_text()
     assert "def create_engine(" in (package / "engine.py").read_text()
+
+
+# Rows of each table, written as an owner's tools write them (ids from 1: a new database).
+_ROWS = {
+    "library": (
+        "INSERT INTO users (name, email) VALUES ('Ada', 'Ada@Example.com')",
+        "INSERT INTO authors (name) VALUES ('Stanisław Lem')",
+        "INSERT INTO books (title, isbn, price, format, in_print, summary, author_id) VALUES "
+        "('Solaris', '9780156027601', 12.50, 'paperback', true, '', 1)",
+        "INSERT INTO loans (book_id, due_on, returned, borrower_id) VALUES "
+        "(1, '2027-01-31', false, 1)",
+    ),
+    "default": (
+        "INSERT INTO users (name, email) VALUES ('Ada', 'Ada@Example.com')",
+        "INSERT INTO notes (title, description, author_id) VALUES ('Engines', 'analytical', 1)",
+    ),
+}
+_OWNERS_METHOD = (
+    "\n    def describe(self) -> str:\n"
+    '        """What this store reads, for the owner\'s logs."""\n'
+    '        return "rows with what they show of others"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("variant", "spec"),
+    [(Variant("sqlite", "orm"), "library"), (Variant("postgresql", "core"), "default")],
+    ids=["sqlite-orm-library", "postgresql-core-default"],
+)
+def test_a_0_13_service_with_edited_stores_and_routers_moves_to_this_release(
+    variant: Variant,
+    spec: str,
+    release_clone: ReleaseClone,
+    tmp_path: Path,
+    database_env: Callable[[Variant], dict[str, str]],
+) -> None:
+    """0.15.0 rewrote every store and added routes: a service from the last 0.13 release,
+    with rows, the owner's data migration, a method of theirs in a store and an edited route,
+    updates keeping every row. The route's edit merges; the store's is merged or stands in a
+    conflict git lists; once the owner resolves it, the service passes its checks."""
+    (release,) = [release for release in release_clone.released if str(release.version) == "0.13.2"]
+    resources = LIBRARY if spec == "library" else NOTES
+    env = database_env(variant)
+    project = copy(
+        release_clone.path,
+        release.tag,
+        tmp_path / "service",
+        {**variant.answers, "resources": resources},
+    )
+    service = Service(f"{variant.id} ({spec}) from {release.tag}", project, PACKAGE_NAME, env)
+    service.sync()
+    service.run("alembic", "upgrade", "head")
+    database = OwnerDatabase(project, PACKAGE_NAME, env)
+    database.execute(*_ROWS[spec])
+    commit(project, f"Service from {release.tag}")
+    (parent,) = heads(project)
+    (project / OWNER_REVISION_FILE).write_text(owner_revision(parent))
+    name = resources[1 if spec == "library" else 0]["name"]
+    package = project / "src" / PACKAGE_NAME
+    store, router = package / "stores" / f"{name}.py", package / "routers" / f"{name}.py"
+    (init,) = [line for line in store.read_text().splitlines(True) if "super().__init__(" in line]
+    read_one = f'    """Return one {name[:-1]}."""'
+    edit_and_commit(
+        project,
+        {
+            store: (init, init + _OWNERS_METHOD),
+            router: (read_one, read_one.replace(".", ", as the front desk shows it.")),
+        },
+    )
+    service.run("alembic", "upgrade", "head")
+    tables = ["users", *(resource["name"] for resource in resources)]
+    rows = {table: database.rows(f"SELECT * FROM {table} ORDER BY id") for table in tables}
+    assert all(rows.values())
+
+    update(project, release_clone.current.tag)
+
+    assert (project / OWNER_REVISION_FILE).read_text() == owner_revision(parent)
+    assert "as the front desk shows it" in router.read_text()
+    assert "def describe(self) -> str:" in store.read_text()
+    conflicted = files_with_conflicts(project)
+    assert set(conflicted) <= {str(store.relative_to(project))}
+    unmerged = git(project, "diff", "--name-only", "--diff-filter=U").split()
+    assert sorted(unmerged) == sorted(conflicted)
+    for path in conflicted:
+        take_the_update(project / path)
+    assert len(heads(project)) == 1
+    service.sync()
+    service.run("alembic", "upgrade", "head")
+    assert {table: database.rows(f"SELECT * FROM {table} ORDER BY id") for table in tables} == rows
+    service.check()

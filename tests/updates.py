@@ -1,5 +1,6 @@
 """Copy a service from a release, make the owner's commits, update it: as an owner would."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +74,14 @@ def files_with_conflicts(project: Path) -> list[str]:
     # Markers open a line; the service may quote them elsewhere (its README, the update script).
     listed = git(project, "grep", "--untracked", "-l", "-e", f"^{CONFLICT_START}", check=False)
     return listed.split()
+
+
+_CONFLICT = re.compile(
+    rf"^{re.escape(CONFLICT_START)}\n.*?^=======\n(.*?)^{re.escape(CONFLICT_END)}\n",
+    re.DOTALL | re.MULTILINE,
+)
+
+
+def take_the_update(path: Path) -> None:
+    """Resolve each conflict in `path` as an owner who keeps the release's side does."""
+    path.write_text(_CONFLICT.sub(r"\1", path.read_text()))
