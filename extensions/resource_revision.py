@@ -631,15 +631,15 @@ def _upgrade(changes: "_Changes") -> str:
         lines += change_field(change["forward"])
     lines += [f'    op.drop_table("{resource["name"]}")' for resource in reversed(changes.dropped)]
     text = _block(lines)
-    # Each created table, then a blank line.
-    if changes.users:
-        text += _USERS + "\n"
-    text += "".join(create_table(resource) + "\n" for resource in changes.created)
+    tables = [_USERS] if changes.users else []
+    tables += [create_table(resource) for resource in changes.created]
     lines = []
     for change in changes.extended:
         lines += add_fields(change["resource"], change["fields"])
     if changes.searched:
         lines.append("    _create_trigram_indexes(_SEARCHED)")
+    # A blank line between the created tables, and after them if more follows.
+    text += "\n".join([*tables, ""] if tables and lines else tables)
     return "\n\ndef upgrade() -> None:\n" + text + _block(lines)
 
 

@@ -2,7 +2,11 @@
 new service's revision and an update's hold, without rendering a service."""
 
 import ast
+import subprocess
+import sys
 from typing import Any
+
+import pytest
 
 from tests.harness import LIBRARY, NOTES, load_extension
 from tests.harness import resource_specs as specs
@@ -73,10 +77,39 @@ def test_a_new_service_creates_its_users_then_its_tables_in_order() -> None:
 
 
 def test_a_new_service_without_resources_creates_its_users_alone() -> None:
-    upgrade, downgrade = halves(new_service([]))
+    text = new_service([])
+    upgrade, downgrade = halves(text)
 
     assert upgrade.count("op.create_table(") == 1
+    # As ruff formats it: no blank line ends the function.
+    assert ")\n\n\ndef downgrade() -> None:\n" in text
     assert downgrade.strip() == 'op.drop_table("users")'
+
+
+@pytest.mark.parametrize(
+    "resources",
+    [
+        [],
+        NOTES,
+        LIBRARY,
+        [{"name": "tags", "fields": {"label": {"type": "string", "max_length": 40}}}],
+    ],
+    ids=["no-resources", "notes", "library", "unsearched"],
+)
+def test_a_new_services_revision_is_formatted_as_ruff_formats_it(
+    resources: list[dict[str, Any]],
+) -> None:
+    text = new_service(resources)
+
+    checked = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "--line-length", "100", "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_a_created_table_freezes_its_columns_constraints_and_indexes() -> None:
