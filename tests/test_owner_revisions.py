@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from tests.harness import TEMPLATE_ROOT, Service, assert_suite_passed, command_env
 from tests.releases import ReleaseClone, git
@@ -31,6 +32,8 @@ _NOTES = "SELECT id, title, description, author_id FROM notes ORDER BY id"
 
 # What a later release of the template adds: a revision of its own on its previous head, which
 # is 0003 in services made before 0.15.0 and their own 0001 since (copier.yml's template_head).
+# The first release whose new services start from a revision of their own.
+_OWN_SCHEMA = Version("0.15.0")
 _TEMPLATE_REVISION_FILE = "template/migrations/versions/0004_note_titles_trimmed.py.jinja"
 _TEMPLATE_REVISION = '''"""Trim the spaces around note titles.
 
@@ -134,7 +137,7 @@ def test_an_update_across_0_6_0_joins_its_revisions_to_the_owners(
 
 @pytest.mark.parametrize(
     ("variant", "made_from"),
-    [(Variant("sqlite", "core"), "current"), (Variant("postgresql", "orm"), "previous")],
+    [(Variant("sqlite", "core"), "current"), (Variant("postgresql", "orm"), "before 0.15.0")],
     ids=["sqlite-core-own-schema", "postgresql-orm-template-history"],
 )
 def test_a_release_with_a_revision_joins_it_to_the_owners_schema_change(
@@ -149,7 +152,7 @@ def test_a_release_with_a_revision_joins_it_to_the_owners_schema_change(
     hangs on the template's previous head. After the update, one head; on the owner's
     database the release's revision runs after theirs; a second update changes nothing.
     Both kinds of service: made by this release (its migrations start with a schema of its
-    own) and by the previous one (the template's first revisions)."""
+    own) and by the newest release before 0.15.0 (the template's first revisions)."""
     template = tmp_path / "template"
     git(tmp_path, "clone", "--quiet", "--no-local", str(release_clone.path), str(template))
     (template / _TEMPLATE_REVISION_FILE).write_text(_TEMPLATE_REVISION)
@@ -157,7 +160,12 @@ def test_a_release_with_a_revision_joins_it_to_the_owners_schema_change(
     next_tag = f"v{release_clone.current.version}.post1"
     git(template, "tag", next_tag)
 
-    made_by = release_clone.current if made_from == "current" else release_clone.previous
+    made_by = (
+        release_clone.current
+        if made_from == "current"
+        # The newest release whose services start from the template's first revisions.
+        else next(release for release in release_clone.released if release.version < _OWN_SCHEMA)
+    )
     service, database = _service_with_rows(
         template, made_by.tag, tmp_path, variant, database_env(variant)
     )
