@@ -58,6 +58,7 @@ def _create_trigram_indexes(searched: list[tuple[str, str]]) -> None:
 
 
 def _drop_trigram_indexes(searched: list[tuple[str, str]]) -> None:
+    # pg_trgm stays: other tables of the database, or other services', may use it.
     if op.get_bind().dialect.name == "postgresql":
         for table, column in searched:
             op.drop_index(op.f(f"ix_{table}_{column}_trgm"), table_name=table)
