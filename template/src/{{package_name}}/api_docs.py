@@ -35,6 +35,7 @@ def install_api_docs(app: FastAPI) -> None:
         name="api_docs_assets",
     )
 
+    @app.get("/docs", include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:
         return _with_policy(
             get_swagger_ui_html(
@@ -48,9 +49,11 @@ def install_api_docs(app: FastAPI) -> None:
         )
 
     # Where Swagger UI's Authorize sends the browser back in the OAuth2 flows that redirect.
-    async def swagger_ui_oauth2_redirect(request: Request) -> HTMLResponse:
+    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    async def swagger_ui_oauth2_redirect() -> HTMLResponse:
         return _with_policy(get_swagger_ui_oauth2_redirect_html())
 
+    @app.get("/redoc", include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
         return _with_policy(
             get_redoc_html(
@@ -61,12 +64,6 @@ def install_api_docs(app: FastAPI) -> None:
                 with_google_fonts=False,
             )
         )
-
-    # Plain routes, as FastAPI adds its own pages: every request is matched against the routes
-    # listed before its own, and these are the quickest to pass.
-    app.add_route("/docs", swagger_ui, include_in_schema=False)
-    app.add_route("/docs/oauth2-redirect", swagger_ui_oauth2_redirect, include_in_schema=False)
-    app.add_route("/redoc", redoc, include_in_schema=False)
 
 
 def _asset(request: Request, name: str) -> str:
