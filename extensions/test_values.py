@@ -95,7 +95,11 @@ def _invalid_values(field: dict[str, Any]) -> list[tuple[Any, str]]:
     return {
         "boolean": [('"true"', "as-text"), ("1", "as-number")],
         "date": [('"2024-02-30"', "not-a-day"), ("20240101", "as-number")],
-        "datetime": [('"2024-01-01T00:00:00"', "without-offset"), ('"yesterday"', "not-a-moment")],
+        "datetime": [
+            ('"2024-01-01T00:00:00"', "without-offset"),
+            ('"yesterday"', "not-a-moment"),
+            ('"0001-01-01T00:00:00+01:00"', "before-year-1-in-utc"),
+        ],
         "choice": [('"(none of them)"', "not-a-choice"), ("1", "not-text")],
         "reference": [("0", "zero"), ('"1"', "as-text")],
     }.get(kind, [])

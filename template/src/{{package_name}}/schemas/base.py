@@ -2,11 +2,12 @@
 their own, and the two kinds of body."""
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -46,11 +47,21 @@ def _moment_text(value: object) -> object:
     )
 
 
+def _in_utc(value: datetime) -> datetime:
+    # Stored in UTC: a moment of year 1 ahead of UTC, or of 9999 behind it, has no UTC time.
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise PydanticCustomError(
+            "moment_range", "a moment falls within the years 1 to 9999 in UTC"
+        ) from None
+
+
 # A day and a moment are ISO 8601 text, as their schemas say, not a number of seconds; a
 # moment names its offset from UTC, since a time without one means a different instant to
 # each reader.
 Day = Annotated[date, BeforeValidator(_day_text)]
-Moment = Annotated[AwareDatetime, BeforeValidator(_moment_text)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_moment_text), AfterValidator(_in_utc)]
 # What a list's `q` looks for.
 SearchText = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
 
