@@ -488,10 +488,12 @@ def table_imports(resource: dict[str, Any], database: str) -> str:
     return "\n".join(lines)
 
 
-def and_list(items: list[str]) -> str:
-    """ "title", "title and summary", "title, isbn and summary"."""
+def and_list(items: list[str], conjunction: str = "and") -> str:
+    """ "title", "title and summary", "title, isbn and summary" (or "title or summary")."""
     items = list(items)
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
 def shown_phrase(resource: dict[str, Any]) -> str:

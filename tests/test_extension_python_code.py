@@ -131,6 +131,7 @@ def test_row_docstrings_say_what_a_delete_does_to_a_row() -> None:
 def test_and_list_and_shown_phrase() -> None:
     assert py.and_list([]) == ""
     assert py.and_list(["a"]) == "a"
+    assert py.and_list(["a", "b"], "or") == "a or b"
     assert py.and_list(["a", "b", "c"]) == "a, b and c"
     assert py.shown_phrase(BOOKS) == "its author's name"
     assert py.a("author") == "an author"
