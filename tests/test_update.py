@@ -34,6 +34,9 @@ from tests.user_changes import (
 )
 from tests.variants import BASE_VARIANTS, PACKAGE_NAME, Variant
 
+# The revision that creates a service's schema, made from 0.15.0 on.
+_OWN_SCHEMA_REVISION = "migrations/versions/0001_schema.py"
+
 
 def _fresh_copy_with_user_change(
     clone: ReleaseClone, destination: Path, answers: dict[str, Any], revision_parent: str
@@ -47,16 +50,24 @@ def _fresh_copy_with_user_change(
 
 
 def _assert_equal_to_fresh_copy_and_one_head(
-    project: Path, fresh: dict[str, bytes], fresh_heads: list[str]
+    project: Path,
+    fresh: dict[str, bytes],
+    fresh_heads: list[str],
+    kept: dict[str, bytes] | None = None,
 ) -> None:
     """`project` is the fresh copy, but for the revision that joins the heads the fresh copy
-    has: none when it has one, and one that merges exactly them when it has two."""
+    has (none when it has one, and one that merges exactly them when it has two) and for the
+    files in `kept`, which the update left as they were."""
     merges = merge_revisions(project)
     expected = [tuple(fresh_heads)] if len(fresh_heads) > 1 else []
     assert list(merges.values()) == expected
     files = snapshot(project)
     for path in merges:
         del files[path]
+    fresh = dict(fresh)
+    for path, content in (kept or {}).items():
+        assert files.pop(path) == content, f"the update changed {path}"
+        fresh.pop(path)
     assert files == fresh
     assert len(heads(project)) == 1
 
@@ -72,6 +83,10 @@ def _update_owners_service(
     (parent,) = heads(project)
     apply_user_change(project, PACKAGE_NAME, parent)
     commit(project, "The owner's work")
+    # A service's own first revision, which its databases applied: an update never rewrites
+    # it, though a fresh copy of this release may write it otherwise.
+    own_schema = project / _OWN_SCHEMA_REVISION
+    kept = {_OWN_SCHEMA_REVISION: own_schema.read_bytes()} if own_schema.is_file() else {}
 
     update(project, clone.current.tag)
 
@@ -83,7 +98,7 @@ def _update_owners_service(
     assert recorded["migrations_start"] == start
     answers = {**answers, "migrations_start": start}
     fresh, fresh_heads = _fresh_copy_with_user_change(clone, tmp_path / "fresh", answers, parent)
-    _assert_equal_to_fresh_copy_and_one_head(project, fresh, fresh_heads)
+    _assert_equal_to_fresh_copy_and_one_head(project, fresh, fresh_heads, kept)
     return project
 
 
