@@ -17,6 +17,9 @@ from packaging.version import InvalidVersion, Version
 
 from tests.harness import TEMPLATE_ROOT, copy_working_tree
 
+# The first release whose new services start from a revision of their own (0001_schema.py);
+# services made before it keep the template's first revisions.
+OWN_SCHEMA_SINCE = Version("0.15.0")
 _HEADING = re.compile(r"^## (?P<version>\S+) \((?P<date>\d{4}-\d{2}-\d{2}|unreleased)\)$")
 
 

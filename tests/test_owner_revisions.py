@@ -7,10 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from packaging.version import Version
 
 from tests.harness import TEMPLATE_ROOT, Service, assert_suite_passed, command_env
-from tests.releases import ReleaseClone, git
+from tests.releases import OWN_SCHEMA_SINCE, ReleaseClone, git
 from tests.revisions import OwnerDatabase, heads, merge_revisions
 from tests.updates import CONFLICT_START, commit, copy, files_with_conflicts, update
 from tests.user_changes import (
@@ -32,8 +31,6 @@ _NOTES = "SELECT id, title, description, author_id FROM notes ORDER BY id"
 
 # What a later release of the template adds: a revision of its own on its previous head, which
 # is 0003 in services made before 0.15.0 and their own 0001 since (copier.yml's template_head).
-# The first release whose new services start from a revision of their own.
-_OWN_SCHEMA = Version("0.15.0")
 _TEMPLATE_REVISION_FILE = "template/migrations/versions/0004_note_titles_trimmed.py.jinja"
 _TEMPLATE_REVISION = '''"""Trim the spaces around note titles.
 
@@ -164,7 +161,7 @@ def test_a_release_with_a_revision_joins_it_to_the_owners_schema_change(
         release_clone.current
         if made_from == "current"
         # The newest release whose services start from the template's first revisions.
-        else next(release for release in release_clone.released if release.version < _OWN_SCHEMA)
+        else next(r for r in release_clone.released if r.version < OWN_SCHEMA_SINCE)
     )
     service, database = _service_with_rows(
         template, made_by.tag, tmp_path, variant, database_env(variant)

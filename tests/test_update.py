@@ -7,10 +7,16 @@ from typing import Any
 
 import pytest
 import yaml
-from packaging.version import Version
 
 from tests.harness import LIBRARY, NOTES, TEMPLATE_ROOT, Service
-from tests.releases import Release, ReleaseClone, git, read_changelog, release_commit
+from tests.releases import (
+    OWN_SCHEMA_SINCE,
+    Release,
+    ReleaseClone,
+    git,
+    read_changelog,
+    release_commit,
+)
 from tests.revisions import OwnerDatabase, heads, merge_revisions
 from tests.updates import (
     CONFLICT_END,
@@ -93,7 +99,7 @@ def _update_owners_service(
     assert files_with_conflicts(project) == []
     assert_user_change_intact(project, PACKAGE_NAME, parent)
     # A service made before 0.15.0 keeps the template's first revisions, and records so.
-    start = "template_history" if release.version < Version("0.15.0") else "own_schema"
+    start = "template_history" if release.version < OWN_SCHEMA_SINCE else "own_schema"
     recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert recorded["migrations_start"] == start
     answers = {**answers, "migrations_start": start}
