@@ -27,9 +27,6 @@ _RESPONSE_TYPES = {
     "datetime": "datetime",
 }
 _MAPPED_TYPES = {**_RESPONSE_TYPES, "choice": "str", "reference": "int"}
-_TRIGRAM_COMMENT = (
-    "        # Trigram indexes, for searches that match anywhere in the text (ILIKE '%...%')."
-)
 _COLUMN_TYPES = {
     "text": "Text",
     "integer": "Integer",
@@ -216,14 +213,15 @@ def schema_imports(resource: dict[str, Any]) -> str:
     if "decimal" in types + shown:
         lines.append("from decimal import Decimal")
     lines += [
-        f"from typing import {names(['Annotated', 'Literal' if 'choice' in types else ''])}",
+        "from typing import Annotated, Literal",
         "",
-        f"from fastapi import {names(['Path', 'Query' if resource['search'] else ''])}",
+        "from fastapi import Path",
         "from pydantic import "
         + names(
             [
                 "MISSING",
-                "Field" if "integer" in types or "decimal" in types else "",
+                "BaseModel" if filtered(resource) else "",
+                "Field",
                 "StrictBool" if "boolean" in types else "",
                 "StringConstraints" if strings else "",
             ]
@@ -231,7 +229,7 @@ def schema_imports(resource: dict[str, Any]) -> str:
         "",
         "from ..columns import "
         + names(["MAX_ID"] + (["MAX_INTEGER", "MIN_INTEGER"] if unbounded else [])),
-        "from ..pagination import Page",
+        "from ..pagination import ListQuery, Page",
         "from .base import "
         + names(
             [
@@ -249,21 +247,90 @@ def schema_imports(resource: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def search_alias(resource: dict[str, Any]) -> str:
-    """The `q` parameter of a resource's list, with what it searches."""
-    search = resource["search"]
-    searched = (
-        ", ".join(search[:-1]) + " or " + search[-1] if len(search) > 1 else ", ".join(search)
-    )
-    description = f"Only {resource['name']} whose {searched} contains this"
-    if len(description) <= 72:
-        query = f"    Query(description={_json(description)}),\n"
-    else:
-        parts = wordwrap(description, 70).split("\n")
-        lines = "".join(f"            {_json(part + ' ')}\n" for part in parts[:-1])
-        lines += f"            {_json(parts[-1])}\n"
-        query = f"    Query(\n        description=(\n{lines}        ),\n    ),\n"
-    return f"Search = Annotated[\n    SearchText | None,\n{query}]"
+def words(name: str) -> str:
+    """`due_on` -> `due on`."""
+    return name.replace("_", " ")
+
+
+def _filter_type(resource: dict[str, Any], param: dict[str, Any]) -> str:
+    """The type of a filter's query parameter: the field's own where it reads text, as query
+    strings hold (an id, an integer and a boolean there are text, which strict types refuse)."""
+    field = param["field"]
+    kind = field["type"]
+    if param["op"] == "present" or kind == "boolean":
+        return "bool"
+    if kind == "reference":
+        return "Annotated[int, Field(ge=1, le=MAX_ID)]"
+    if kind == "integer":
+        low, high = (
+            (limit(field, "MIN"), limit(field, "MAX"))
+            if field["bounded"]
+            else ("MIN_INTEGER", "MAX_INTEGER")
+        )
+        return f"Annotated[int, Field(ge={low}, le={high})]"
+    return request_type(resource, field)
+
+
+def _filter_description(resource: dict[str, Any], param: dict[str, Any]) -> str:
+    field = param["field"]
+    whose = f"Only {words(resource['name'])} whose {words(field['name'])}"
+    if param["op"] == "present":
+        return f"Only {words(resource['name'])} with a {words(field['name'])} (true) or without"
+    if field["type"] == "reference":
+        return f"{whose} is this {field['to_label']} (its id)"
+    if field["type"] in ("date", "datetime"):
+        return f"{whose} is {'on or after' if param['op'] == '>=' else 'before'} this"
+    return f"{whose} is " + {"==": "this", ">=": "at least this", "<=": "at most this"}[param["op"]]
+
+
+def _described(name: str, kind: str, default: str, description: str) -> str:
+    """A query model's field, at 4 spaces, with its default and OpenAPI description."""
+    return call(f"{name}: {kind} = Field", [default, f"description={_json(description)}"], 4)
+
+
+def filtered(resource: dict[str, Any]) -> bool:
+    """Whether a resource's lists take filters: a search, or a field that filters."""
+    return bool(resource["search"] or resource["filters"])
+
+
+def list_docstring(resource: dict[str, Any]) -> str:
+    """The docstring of a resource's list route."""
+    text = f"List {words(resource['name'])} in the order `sort` names"
+    return text + (", only those the filters let through." if filtered(resource) else ".")
+
+
+def page_arguments(resource: dict[str, Any]) -> str:
+    """What a list route passes its store's page(): the window, and the filters if any."""
+    return "query.window, query" if filtered(resource) else "query.window"
+
+
+def list_query(resource: dict[str, Any]) -> str:
+    """The classes of a resource's list query: its filters (if any), the sorts, and the model
+    of the whole query string; each after two blank lines, as they follow other classes."""
+    klass, name = resource["class_name"], words(resource["name"])
+    parts = []
+    if filtered(resource):
+        lines = [f"class {klass}Filters(BaseModel):"]
+        text = f"What a list of {name} can be narrowed to: each filter given must hold."
+        lines += ["    " + docstring(text, 4), ""]
+        if resource["search"]:
+            searched = and_list(resource["search"], "or")
+            description = f"Only {name} whose {words(searched)} contains this"
+            lines.append(_described("q", "SearchText | None", "None", description))
+        for param in resource["filters"]:
+            kind = _filter_type(resource, param) + " | None"
+            description = _filter_description(resource, param)
+            lines.append(_described(param["name"], kind, "None", description))
+        parts.append("\n".join(lines))
+    choices = [_json(f"{way}{key}") for key in ["id", *resource["sorts"]] for way in ("", "-")]
+    parts.append(wrapped(f"{klass}Sort = Literal", choices, "[]"))
+    bases = f"{klass}Filters, ListQuery" if filtered(resource) else "ListQuery"
+    lines = [f"class {klass}ListQuery({bases}):"]
+    lines += ["    " + docstring(f"What a list of {name} takes in its query string.", 4), ""]
+    description = "The order of the items: a field, or -field for descending; ties go by id"
+    lines.append(_described("sort", f"{klass}Sort", _json(resource["order"]), description))
+    parts.append("\n".join(lines))
+    return "\n\n" + "\n\n\n".join(parts) + "\n"
 
 
 def column_type(resource: dict[str, Any], field: dict[str, Any]) -> str:
@@ -394,16 +461,42 @@ def sized_by(resource: dict[str, Any]) -> str:
     return names(wanted)
 
 
+def _list_indexed(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields that filter or sort whose index is no other's: not unique, not a reference."""
+    return [
+        field
+        for field in resource["fields"]
+        if (field["filter"] or field["sort"])
+        and not field["unique"]
+        and field["type"] != "reference"
+    ]
+
+
+def indexes(resource: dict[str, Any], database: str, indent: int) -> list[str]:
+    """The indexes a model's or table's arguments declare beside its columns' own, as lines at
+    `indent` spaces: those of its lists' filters and sorts, then its searches' (PostgreSQL)."""
+    pad = " " * indent
+    lines = []
+    listed = _list_indexed(resource)
+    if listed:
+        lines.append(f"{pad}# For the lists' filters and sorts: each field, then the id, the")
+        lines.append(f"{pad}# order pages follow.")
+        for field in listed:
+            name = f'"ix_{resource["name"]}_{field["column"]}"'
+            lines.append(call("Index", [name, f'"{field["column"]}"', '"id"'], indent, ","))
+    if resource["search"] and database == "postgresql":
+        comment = "# Trigram indexes, for searches that match anywhere in the text (ILIKE '%...%')."
+        lines.append(pad + comment)
+        lines += [trigram_index(resource, name, indent) for name in resource["search"]]
+    return lines
+
+
 def table_args(resource: dict[str, Any], database: str) -> str:
     """`__table_args__` of a model, after a newline; nothing if it has no checks or indexes."""
     checks = [check(resource, field, 8) for field in resource["fields"] if _checked(field)]
-    indexed = resource["search"] if database == "postgresql" else []
-    if not checks and not indexed:
+    lines = [*checks, *indexes(resource, database, 8)]
+    if not lines:
         return ""
-    lines = [*checks]
-    if indexed:
-        lines.append(_TRIGRAM_COMMENT)
-        lines += [trigram_index(resource, name, 8) for name in indexed]
     return "\n    __table_args__ = (\n" + "".join(line + "\n" for line in lines) + "    )"
 
 
@@ -415,7 +508,7 @@ def _sqlalchemy_names(resource: dict[str, Any], database: str) -> dict[str, bool
     return {
         "CheckConstraint": checked,
         "ForeignKey": "reference" in types,
-        "Index": bool(resource["search"]) and database == "postgresql",
+        "Index": bool(_list_indexed(resource) or (resource["search"] and database == "postgresql")),
         "String": "string" in types or "choice" in types,
         "Text": "text" in types,
         "column": checked,
@@ -517,7 +610,7 @@ def router_schema_imports(resource: dict[str, Any], resource_specs: list[dict[st
     type of each resource it refers to, a module a line in ruff's order."""
     own = ["Id", "Page", "Public", "Replace", "Update"]
     wanted = [resource["class_name"] + name for name in own]
-    schemas = {resource["name"]: names([*wanted, "Search" if resource["search"] else ""])}
+    schemas = {resource["name"]: names([*wanted, resource["class_name"] + "ListQuery"])}
     classes = {spec["name"]: spec["class_name"] for spec in resource_specs}
     for field in resource["references"]:
         to = field["to"]

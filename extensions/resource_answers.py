@@ -14,7 +14,9 @@ from typing import Any
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*\Z")
 _DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?\Z")
 _CHOICE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_ .-]{0,63}\Z")
-RESOURCE_KEYS = ["name", "singular", "owner", "fields", "search", "renamed_from"]
+# Types whose filter is a value to equal (the others filter by ranges).
+_EQUALITY_FILTERS = ("string", "choice", "boolean", "reference")
+RESOURCE_KEYS = ["name", "singular", "owner", "fields", "search", "order", "renamed_from"]
 # The keys each type of field takes beside COMMON_KEYS.
 FIELD_KEYS: dict[str, list[str]] = {
     "string": ["min_length", "max_length"],
@@ -27,7 +29,9 @@ FIELD_KEYS: dict[str, list[str]] = {
     "choice": ["choices"],
     "reference": ["to", "on_delete", "embed"],
 }
-COMMON_KEYS = ["type", "optional", "default", "unique", "renamed_from"]
+COMMON_KEYS = ["type", "optional", "default", "unique", "filter", "sort", "renamed_from"]
+# What every list takes already: a field filtering by one of these names would shadow it.
+LIST_PARAMETERS = ["limit", "offset", "cursor", "sort", "q"]
 # Names the package's modules already have, in any layer or among the tests.
 TAKEN_MODULES = [
     "access", "auth", "auth_settings", "base", "body_limit", "clock", "columns", "configuration",
@@ -227,6 +231,7 @@ class _Refusal:
                     self.check_column(at, field_name, field["type"], fields, columns)
                     self.check_type(at, field_name, field, fields, name, seen, by_name)
         self.check_search(where, resource, fields, name)
+        self.check_order(where, resource, fields)
 
     def singular(self, resource: Mapping[str, Any], where: str) -> Any:
         """The resource's singular, checked; None when there is none to check further."""
@@ -316,10 +321,11 @@ class _Refusal:
                     f"renamed_from names {renamed_from}, which is a field here now; it names the "
                     "field's name before",
                 )
-        for key in ("optional", "unique"):
+        for key in ("optional", "unique", "filter", "sort"):
             if key in field and not isinstance(field[key], bool):
                 self.problem(at, f"{key} must be true or false")
         unique = field.get("unique", False) is True
+        self.check_listing(at, field_name, field)
         if unique and kind in ("text", "boolean"):
             self.problem(at, f"a {kind} field cannot be unique")
         has_default = "default" in field
@@ -330,7 +336,8 @@ class _Refusal:
         if has_default and unique:
             self.problem(at, "a unique field takes no default: two rows left at it would collide")
         if kind in ("string", "text"):
-            self.check_text(at, field, kind, unique, has_default, default)
+            indexed = unique or field.get("filter") is True or field.get("sort") is True
+            self.check_text(at, field, kind, indexed, has_default, default)
         elif kind == "integer":
             self.check_integer(at, field, has_default, default)
         elif kind == "decimal":
@@ -344,16 +351,44 @@ class _Refusal:
         elif kind == "reference":
             self.check_reference(at, field, name, seen, by_name)
 
+    def check_listing(self, at: str, field_name: Any, field: Mapping[str, Any]) -> None:
+        """What a field that filters or sorts its resource's list must be."""
+        kind = field["type"]
+        filters, sorts = field.get("filter") is True, field.get("sort") is True
+        if kind == "text" and (filters or sorts):
+            self.problem(
+                at,
+                "a text field cannot filter or sort: no index holds it whole; search it with q "
+                "(the resource's search) instead",
+            )
+        elif sorts and kind in ("boolean", "reference"):
+            self.problem(at, f"a {kind} field cannot sort; filter by it instead")
+        elif sorts and field.get("optional") is True:
+            self.problem(
+                at,
+                "an optional field cannot sort: databases disagree on where rows without it go, "
+                "and a cursor could not name a place among them",
+            )
+        column = f"{field_name}_id" if kind == "reference" else field_name
+        if filters and kind in _EQUALITY_FILTERS and _contains(LIST_PARAMETERS, column):
+            self.problem(
+                at,
+                f'a field filtering by "{column}" would take the place of the list\'s own '
+                f"parameter; choose another name (a list takes {', '.join(LIST_PARAMETERS)})",
+            )
+
     def check_text(
-        self, at: str, field: Mapping[str, Any], kind: str, unique: bool, has: bool, default: Any
+        self, at: str, field: Mapping[str, Any], kind: str, indexed: bool, has: bool, default: Any
     ) -> None:
-        limit = 255 if unique else (4000 if kind == "string" else 65535)
+        limit = 255 if indexed else (4000 if kind == "string" else 65535)
         max_length = field.get("max_length")
         min_length = field.get("min_length", 1 if kind == "string" else 0)
         if max_length is None:
             self.problem(at, f"a {kind} field needs max_length")
         elif not _is_whole(max_length) or max_length < 1 or max_length > limit:
-            index_key = " (a unique string's index key)" if limit == 255 else ""
+            index_key = (
+                " (an index key: the string is unique, filters or sorts)" if limit == 255 else ""
+            )
             self.problem(
                 at,
                 f"max_length must be a whole number from 1 to {limit}{index_key}; got "
@@ -509,6 +544,19 @@ class _Refusal:
                 )
         if _has_duplicates(search):
             self.problem(f"{where}.search", "names a field twice")
+
+    def check_order(self, where: str, resource: Mapping[str, Any], fields: Any) -> None:
+        if "order" not in resource:
+            return
+        order = resource["order"]
+        key = order.removeprefix("-") if isinstance(order, str) else None
+        field = fields.get(key) if isinstance(fields, Mapping) and _contains(fields, key) else None
+        if key != "id" and not (isinstance(field, Mapping) and field.get("sort") is True):
+            self.problem(
+                f"{where}.order",
+                "must be id or a field with sort: true, after a - for descending order; got "
+                f"{to_json(order)}",
+            )
 
 
 def refusal(resources: Any, keywords: Iterable[str], builtins: Iterable[str]) -> str:

@@ -170,9 +170,20 @@ def kinds(field: dict[str, Any]) -> list[str]:
         "check": _checked(field),
         "unique": bool(field["unique"]),
         "foreignkey": reference,
-        "index": reference and not field["unique"],
+        "index": (reference or _listed(field)) and not field["unique"],
     }
     return [kind for kind in _KINDS if wanted[kind]]
+
+
+def _listed(field: dict[str, Any]) -> bool:
+    """Whether a field filters or sorts its resource's lists."""
+    return bool(field.get("filter") or field.get("sort"))
+
+
+def index_columns(field: dict[str, Any]) -> list[str]:
+    """The columns of a field's index: a reference's alone, to find the rows that refer to
+    one; another field's, then the id, the order in which its lists page."""
+    return [field["column"]] if field["type"] == "reference" else [field["column"], "id"]
 
 
 def _constraints(field: dict[str, Any]) -> list[str]:
@@ -251,7 +262,7 @@ def create_table(resource: dict[str, Any]) -> str:
         if field["unique"]
     ]
     lines.append("    )")
-    lines += [create_index(name, field) for field in resource["references"] if not field["unique"]]
+    lines += [create_index(name, field) for field in resource["fields"] if _indexed(field)]
     return "".join(f"{line}\n" for line in lines)
 
 
@@ -287,13 +298,14 @@ def drop_constraint(table: str, field: dict[str, Any], kind: str) -> str:
 
 
 def create_index(table: str, field: dict[str, Any]) -> str:
-    """The index of a reference's column, created."""
-    args = [object_name(table, field, "index"), _quoted(table), f'["{field["column"]}"]']
+    """The index of a field's column (`index_columns`), created."""
+    columns = ", ".join(_quoted(column) for column in index_columns(field))
+    args = [object_name(table, field, "index"), _quoted(table), f"[{columns}]"]
     return call("op.create_index", args, 4)
 
 
 def drop_index(table: str, field: dict[str, Any], named_after: str | None = None) -> str:
-    """The index of a reference's column dropped: named after `table`, or the table it had."""
+    """The index of a field's column dropped: named after `table`, or the table it had."""
     args = [object_name(named_after or table, field, "index"), f'table_name="{table}"']
     return call("op.drop_index", args, 4)
 
@@ -404,8 +416,8 @@ def change_field(change: dict[str, Any]) -> list[str]:
         lines.append(call("_fill_missing", args, 4))
     if "index" in change["drop"]:
         lines.append(drop_index(table, old))
-    lines.append(f'    with op.batch_alter_table("{table}") as batch:')
-    lines += [drop_constraint(table, old, kind) for kind in change["drop"] if kind != "index"]
+    dropped = [drop_constraint(table, old, kind) for kind in change["drop"] if kind != "index"]
+    altered = []
     if change["rename"] or change["retype"] or change["renull"]:
         args = [_quoted(old["column"])]
         if change["rename"]:
@@ -416,17 +428,21 @@ def change_field(change: dict[str, Any]) -> list[str]:
         args.append(f"existing_nullable={old['optional']}")
         if change["renull"]:
             args.append(f"nullable={new['optional']}")
-        lines.append(call("batch.alter_column", args, 8))
-    if change["create_apart"]:
-        lines += [
-            "    # A batch of its own: on SQLite, the one renaming a column drops constraints on "
-            "the new name.",
-            f'    with op.batch_alter_table("{table}") as batch:',
-        ]
+        altered.append(call("batch.alter_column", args, 8))
     created = "".join(
         create_constraint(table, new, kind) for kind in change["create"] if kind != "index"
-    )
-    lines += created.splitlines()
+    ).splitlines()
+    # A change to the index alone needs no batch.
+    if dropped or altered or created:
+        lines.append(f'    with op.batch_alter_table("{table}") as batch:')
+        lines += dropped + altered
+        if change["create_apart"]:
+            lines += [
+                "    # A batch of its own: on SQLite, the one renaming a column drops constraints "
+                "on the new name.",
+                f'    with op.batch_alter_table("{table}") as batch:',
+            ]
+        lines += created
     if "index" in change["create"]:
         lines.append(create_index(table, new))
     return lines
@@ -454,8 +470,8 @@ def _objects(field: dict[str, Any]) -> dict[str, object]:
         objects["unique"] = True
     if field["type"] == "reference":
         objects["foreignkey"] = (field["to"], field["on_delete"])
-        if not field["unique"]:
-            objects["index"] = True
+    if "index" in kinds(field):
+        objects["index"] = index_columns(field)
     return objects
 
 

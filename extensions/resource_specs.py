@@ -2,11 +2,14 @@
 derived. Computed only after the answer passed the validator (`resource_answers.py`).
 
 Each resource: name (plural, the table and route), singular, class_name (Book), label ("book"),
-owner (or None), fields, search, references (its reference fields, with what they embed),
+owner (or None), fields, search, order (of its lists: "id", or a sorting field, "-" before
+it for descending), filters (the query parameters of its lists, `filter_params`), sorts (the
+names of the fields that sort), references (its reference fields, with what they embed),
 referenced_by (reference fields elsewhere that name it), and what its tests check beyond its
 routes: unique_fields, checked_references, reference_rules.
 Each field: name, column (`author_id` for a reference `author`), type, optional, has_default,
-default, unique, owner, embedded, and by type: min_length/max_length, min/max/bounded,
+default, unique, owner, embedded, filter and sort (whether it filters and sorts its
+resource's lists), and by type: min_length/max_length, min/max/bounded,
 digits/places, choices; to/on_delete/embed and to_label/to_class for references. The owner
 becomes a reference field named after it, to users, cascading, embedding the user's name.
 
@@ -60,6 +63,7 @@ def _field(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     elif kind == "reference":
         field.update(to=spec["to"], on_delete=spec.get("on_delete", "restrict"))
         field["embed"] = spec.get("embed", [])
+    field.update(filter=spec.get("filter", False), sort=spec.get("sort", False))
     return field
 
 
@@ -87,7 +91,7 @@ def _spec(resource: dict[str, Any]) -> dict[str, Any]:
         owner = {"name": resource["owner"], "column": f"{resource['owner']}_id"}
     fields = [_field(name, spec) for name, spec in resource.get("fields", {}).items()]
     if owner:
-        fields.append(_owner_field(owner))
+        fields.append(_owner_field(owner) | {"filter": False, "sort": False})
     return {
         "name": resource["name"],
         "singular": singular,
@@ -96,7 +100,29 @@ def _spec(resource: dict[str, Any]) -> dict[str, Any]:
         "owner": owner,
         "fields": fields,
         "search": resource.get("search", []),
+        "order": resource.get("order", "id"),
+        "filters": [
+            {**param, "field": field} for field in fields for param in filter_params(field)
+        ],
+        "sorts": [field["name"] for field in fields if field["sort"]],
     }
+
+
+def filter_params(field: dict[str, Any]) -> list[dict[str, str]]:
+    """The query parameters by which a field filters its list: each with its name and the
+    comparison it makes (`==`, `>=`, `<=`, `<`, or `present`: whether the field is set)."""
+    if not field["filter"]:
+        return []
+    name = field["name"]
+    if field["type"] in ("integer", "decimal"):
+        params = [{"name": f"{name}_min", "op": ">="}, {"name": f"{name}_max", "op": "<="}]
+    elif field["type"] in ("date", "datetime"):
+        params = [{"name": f"{name}_from", "op": ">="}, {"name": f"{name}_before", "op": "<"}]
+    else:
+        params = [{"name": field["column"], "op": "=="}]
+    if field["optional"]:
+        params.append({"name": f"has_{name}", "op": "present"})
+    return params
 
 
 def resource_specs(resources: list[dict[str, Any]], features: list[str]) -> list[dict[str, Any]]:

@@ -116,8 +116,9 @@ def _error_imports(resource: dict[str, Any], owner: Any) -> str:
 
 
 def _schema_imports(resource: dict[str, Any]) -> str:
-    kinds = ("Create", "Page", "Public", "Replace", "Update")
-    classes = [resource["class_name"] + kind for kind in kinds]
+    kinds = ["Create", "Filters" if py.filtered(resource) else "", "Page", "Public", "Replace"]
+    kinds.append("Update")
+    classes = [resource["class_name"] + kind for kind in kinds if kind]
     return py.import_from("..schemas." + resource["name"], py.names(classes))
 
 
@@ -145,38 +146,102 @@ def _page(resource: dict[str, Any], column: str, table_id: str) -> dict[str, str
     """The page() method's signature and docstring, and the lines that build what it lists:
     `column` is what precedes a column's name (`Book.` or `books.c.`)."""
     statement = "_" + resource["name"].upper()
-    narrowing = ["*"] + (["search: str | None = None"] if resource["search"] else [])
-    narrowing += [f"{field['column']}: int | None = None" for field in resource["references"]]
-    parameters = ["self", "window: Window"] + (narrowing if len(narrowing) > 1 else [])
+    filtered = py.filtered(resource)
+    parameters = ["self", "window: Window"]
+    if filtered:
+        parameters.append(f"filters: {resource['class_name']}Filters | None = None")
+    references = [f"{field['column']}: int | None = None" for field in resource["references"]]
+    parameters += ["*", *references] if references else []
     signature = py.call("async def page", parameters, 4, f" -> {resource['class_name']}Page:")
-    text = f"One page of {resource['name']} in id order"
-    text += ", only those matching `search`" if resource["search"] else ""
-    text += ", or only those that refer to the given rows" if resource["references"] else ""
-    if not (resource["search"] or resource["references"]):
-        lines = ["        listed = _PAGE"]
+    text = f"One page of {py.words(resource['name'])} in the window's order"
+    text += ", only those `filters` let through" if filtered else ""
+    if references:
+        text += f", {'and' if filtered else ''} only those that refer to the given rows"
+    if not (filtered or references):
+        lines = [
+            '        if window.sort == "id":',
+            "            listed = _PAGE",
+            "        else:",
+            f"            listed = sorted_page({statement}, window, _SORT_KEYS)",
+        ]
     else:
-        lines = [f"        query = {statement}"]
-        if resource["search"]:
-            lines += [
-                "        if search is not None:",
-                "            # The pattern is escaped as a literal, so a search builds its query"
-                " per request.",
-                "            query = query.where(_matching(search))",
-            ]
+        if filtered:
+            lines = ["        conditions = [] if filters is None else _filtered(filters)"]
+        else:
+            lines = ["        conditions: list[ColumnElement[bool]] = []"]
         for field in resource["references"]:
             name = field["column"]
             lines.append(f"        if {name} is not None:")
-            lines.append(f"            query = query.where({column}{name} == {name})")
+            lines.append(f"            conditions.append({column}{name} == {name})")
         lines += [
-            "        # Unnarrowed, the list is the statement built once; narrowed, built for the"
-            " request.",
-            f"        listed = _PAGE if query is {statement} else paged(query, {table_id})",
+            "        # Unnarrowed in id order, the list is the statement built once; else built for"
+            " the request.",
+            '        if conditions or window.sort != "id":',
+            f"            listed = sorted_page({statement}.where(*conditions), window, _SORT_KEYS)",
+            "        else:",
+            "            listed = _PAGE",
         ]
     return {
         "page_signature": signature,
-        "page_docstring": py.docstring(text + ".", 8),
+        "page_docstring": py.docstring(text.replace(",  ", ", ") + ".", 8),
         "page_query": "\n".join(lines),
+        "functions": _functions(resource, column),
     }
+
+
+def _sort_keys(resource: dict[str, Any], column: str) -> str:
+    """The statement that maps each sort to its column, with its comment."""
+    keys = [f'"{name}": {column}{name}' for name in ["id", *resource["sorts"]]]
+    return "# The column each sort orders by; ties go by id.\n" + py.wrapped(
+        "_SORT_KEYS: dict[str, SQLColumnExpression[Any]] = ", keys, "{}"
+    )
+
+
+def _filtered(resource: dict[str, Any], column: str) -> str:
+    """The module's `_filtered` function: a condition for each filter given."""
+    klass = resource["class_name"]
+    lines = [
+        f"def _filtered(filters: {klass}Filters) -> list[ColumnElement[bool]]:",
+        "    "
+        + py.docstring(
+            f"A condition for each filter given: {py.a(resource['label'])} is listed if it meets"
+            " them all.",
+            4,
+        ),
+        "    conditions: list[ColumnElement[bool]] = []",
+    ]
+    if resource["search"]:
+        lines += [
+            "    if filters.q is not None:",
+            "        # The pattern is escaped as a literal: a search builds its query per request.",
+            "        conditions.append(_matching(filters.q))",
+        ]
+    for param in resource["filters"]:
+        name, field = param["name"], param["field"]
+        lines.append(f"    if filters.{name} is not None:")
+        if param["op"] == "present":
+            present = f"{field['column']}_set"
+            lines.append(f"        {present} = {column}{field['column']}.is_not(None)")
+            condition = f"{present} if filters.{name} else ~{present}"
+        else:
+            condition = f"{column}{field['column']} {param['op']} filters.{name}"
+        lines.append(py.call("conditions.append", [condition], 8))
+    lines.append("    return conditions")
+    return "\n".join(lines)
+
+
+def _functions(resource: dict[str, Any], column: str) -> str:
+    """The module's functions that narrow its lists, each after two blank lines: `_filtered`,
+    and `_matching` if the resource has a search."""
+    text = "\n\n\n" + _filtered(resource, column) if py.filtered(resource) else ""
+    if resource["search"]:
+        searched = py.and_list(resource["search"], "or")
+        text += "\n\n\ndef _matching(text: str) -> ColumnElement[bool]:\n"
+        text += (
+            f'    """Rows whose {searched} contains `text` (escaped: `%` and `_` are literal)."""\n'
+        )
+        text += _matching(resource, column)
+    return text.removeprefix("\n")
 
 
 def _matching(resource: dict[str, Any], column: str) -> str:
@@ -244,8 +309,9 @@ def orm(resource: dict[str, Any], database: str, features: list[str]) -> dict[st
     phrase = py.shown_phrase(resource)
     # The imports.
     sqlalchemy = [
-        "ColumnElement" if resource["search"] else "",
+        "ColumnElement" if py.filtered(resource) or resource["references"] else "",
         "Integer",
+        "SQLColumnExpression",
         "bindparam",
         "delete" if not owner else "",
         "or_" if len(resource["search"]) > 1 else "",
@@ -263,7 +329,7 @@ def orm(resource: dict[str, Any], database: str, features: list[str]) -> dict[st
     models = {resource["name"]: klass}
     models.update({field["to"]: field["to_class"] for field in _referred(resource, database)})
     lines += [f"from ..models.{module} import {models[module]}" for module in sorted(models)]
-    lines += ["from ..pagination import Window, paged", _schema_imports(resource)]
+    lines += ["from ..pagination import Window, paged, sorted_page", _schema_imports(resource)]
     imports = "\n".join(lines)
     # The statements built once, at import.
     lines = []
@@ -289,6 +355,7 @@ def orm(resource: dict[str, Any], database: str, features: list[str]) -> dict[st
         '_ROW_ID = bindparam("_row_id", type_=Integer)',
         f"_BY_ID = {statement}.where({klass}.id == _ROW_ID)",
         f"_PAGE = paged({statement}, {klass}.id)",
+        _sort_keys(resource, klass + "."),
     ]
     if not owner:
         lines.append(
@@ -349,7 +416,6 @@ def orm(resource: dict[str, Any], database: str, features: list[str]) -> dict[st
         deleting=deleting,
         loaders="".join(f"\n{loader}\n" for loader in loaders),
         lookups="\n".join(lookups),
-        matching=_matching(resource, klass + "."),
         **_page(resource, klass + ".", klass + ".id"),
         **_writes(resource, owner, _ORM_CHECK),
     )
@@ -372,11 +438,12 @@ def core(resource: dict[str, Any], database: str, features: list[str]) -> dict[s
     returning = database != "mariadb"
     # The imports.
     sqlalchemy = [
-        "ColumnElement" if resource["search"] else "",
+        "ColumnElement" if py.filtered(resource) or resource["references"] else "",
         "CursorResult",
         "Executable",
         "Integer",
         "Row" if shown else "",
+        "SQLColumnExpression",
         "bindparam",
         "delete",
         "insert",
@@ -391,7 +458,7 @@ def core(resource: dict[str, Any], database: str, features: list[str]) -> dict[s
         "",
         _error_imports(resource, owner),
         "from ..integrity import broken_constraint",
-        "from ..pagination import Window, paged",
+        "from ..pagination import Window, paged, sorted_page",
         _schema_imports(resource),
     ]
     tables = {table} | {field["to"] for field in _referred(resource, database)}
@@ -428,6 +495,7 @@ def core(resource: dict[str, Any], database: str, features: list[str]) -> dict[s
     lines += [
         f"_BY_ID = {statement}.where({table}.c.id == _ROW_ID)",
         f"_PAGE = paged({statement}, {table}.c.id)",
+        _sort_keys(resource, table + ".c."),
         "# Its values are the parameters it runs with; it returns the row as responses show it.",
         f"_CREATE = insert({table}).returning(",
         f"    {table},",
@@ -556,7 +624,6 @@ def core(resource: dict[str, Any], database: str, features: list[str]) -> dict[s
         ),
         lookups="\n".join(lookups),
         nested="\n".join(nested),
-        matching=_matching(resource, table + ".c."),
         **_page(resource, table + ".c.", table + ".c.id"),
         **_writes(resource, owner, "which the {} itself checks"),
     )

@@ -333,3 +333,230 @@ def theirs(resource: dict[str, Any], field: dict[str, Any], by: str) -> str:
     if len(made) < 84:
         return f"    theirs = [{made}]"
     return f"    theirs = [\n        {made}\n    ]"
+
+
+def _pair(field: dict[str, Any]) -> tuple[str, str]:
+    """Two valid values of a field that filters or sorts, the first ordered before the second,
+    as Python expressions (a reference's are the ids of `first` and `second`)."""
+    kind = field["type"]
+    if kind == "string":
+        size = min(max(field["min_length"], 5), field["max_length"])
+        return json.dumps("a" * size), json.dumps("b" * size)
+    if kind == "integer":
+        low = field["min"] if field["bounded"] else 1
+        return str(low), str(min(low + 1, field["max"]))
+    if kind == "decimal":
+        step = 10 ** -field["places"]
+        low = field["min"] if field["min"] is not None else min(0, (field["max"] or 1) - step)
+        return decimal_text(field, low), decimal_text(field, float(low) + step)
+    if kind == "date":
+        return '"2026-01-01"', '"2026-01-02"'
+    if kind == "datetime":
+        return '"2026-01-01T00:00:00Z"', '"2026-01-01T01:00:00Z"'
+    if kind == "choice":
+        return json.dumps(field["choices"][0]), json.dumps(field["choices"][1])
+    if kind == "boolean":
+        return "True", "False"
+    return 'first["id"]', 'second["id"]'
+
+
+def _bad_value(param: dict[str, Any]) -> str:
+    """A value a filter's query parameter refuses, as a Python expression."""
+    field = param["field"]
+    if param["op"] == "present" or field["type"] == "boolean":
+        return '"maybe"'
+    if field["type"] == "string":
+        return '""' if field["min_length"] else json.dumps("x" * (field["max_length"] + 1))
+    return {
+        "integer": '"many"',
+        "decimal": '"12,5"',
+        "date": '"2026-02-30"',
+        "datetime": '"2026-01-01"',
+        "choice": '"none-of-them"',
+    }.get(field["type"], '"0"')
+
+
+def _rows(resource: dict[str, Any], column: str, values: list[str]) -> str:
+    """Lines at 4 spaces that create a row for each value of `column`, as `rows`."""
+    one = resource["singular"]
+    made = [f"await create_{one}(client, {column}={value})" for value in values]
+    return "    rows = [\n" + "".join(f"        {each},\n" for each in made) + "    ]\n"
+
+
+def _references_made(field: dict[str, Any], resource_specs: list[dict[str, Any]]) -> str:
+    """The lines that create `first` and `second` for a reference's values: nothing for others."""
+    if field["type"] != "reference":
+        return ""
+    make = _maker(resource_specs, field["to"])
+    return f"    first = await {make}(client)\n    second = await {make}(client)\n"
+
+
+def _listed_check(query: str, expected: str) -> str:
+    """An assert, at 4 spaces, that `_listed` shows `expected` under `query`: on one line if it
+    fits, else the call's arguments a line each."""
+    line = f"    assert await _listed(client, rows, {query}) == {expected}\n"
+    if len(line) <= LINE_LENGTH + 1:
+        return line
+    arguments = "".join(
+        f"        {argument},\n" for argument in ["client", "rows", *query.split(", ")]
+    )
+    return f"    listed = await _listed(\n{arguments}    )\n    assert listed == {expected}\n"
+
+
+def _filter_test(
+    resource: dict[str, Any], field: dict[str, Any], specs: list[dict[str, Any]]
+) -> str:
+    params = [param for param in resource["filters"] if param["field"]["name"] == field["name"]]
+    low, high = _pair(field)
+    values = [low, high] + (["None"] if field["optional"] else [])
+    lines = []
+    for param in params:
+        name = param["name"]
+        if param["op"] == "present":
+            lines += [(f"{name}=True", "[0, 1]"), (f"{name}=False", "[2]")]
+        elif param["op"] == "==":
+            lines += [(f"{name}={high}", "[1]"), (f"{name}={low}", "[0]")]
+        elif param["op"] in (">=",):
+            lines.append((f"{name}={high}", "[1]"))
+        elif param["op"] == "<=":
+            lines.append((f"{name}={low}", "[0]"))
+        else:
+            lines.append((f"{name}={high}", "[0]"))
+    ranged = [param["name"] for param in params if param["op"] not in ("==", "present")]
+    if ranged:
+        # Both ends at once: the range that holds both, and one that holds none.
+        both = "[0, 1]" if params[1]["op"] == "<=" else "[0]"
+        lines.append((f"{ranged[0]}={low}, {ranged[1]}={high}", both))
+        lines.append((f"{ranged[0]}={high}, {ranged[1]}={low}", "[]"))
+    checks = "".join(_listed_check(query, expected) for query, expected in lines)
+    test = f"test_{resource['name']}_filter_by_{field['name']}"
+    return (
+        f"\n\nasync def {test}(client: AsyncClient) -> None:\n"
+        + _references_made(field, specs)
+        + _rows(resource, field["column"], values)
+        + "\n"
+        + checks
+    )
+
+
+def _maker(resource_specs: list[dict[str, Any]], name: str) -> str:
+    return "create_user" if name == "users" else creator(resource_specs, name)
+
+
+def _sort_test(resource: dict[str, Any], field: dict[str, Any]) -> str:
+    low, high = _pair(field)
+    name = field["name"]
+    if field["unique"]:
+        return (
+            f"\n\nasync def test_{resource['name']}_sort_by_{name}(client: AsyncClient) -> None:\n"
+            + _rows(resource, field["column"], [high, low])
+            + "\n"
+            + f'    assert await _listed(client, rows, 1, sort="{name}") == [1, 0]\n'
+            + f'    assert await _listed(client, rows, 1, sort="-{name}") == [0, 1]\n'
+        )
+    return (
+        f"\n\nasync def test_{resource['name']}_sort_by_{name}_ties_going_by_id(\n"
+        "    client: AsyncClient,\n) -> None:\n"
+        + _rows(resource, field["column"], [high, low, high, low])
+        + "\n"
+        + "    # A page of one: each tie is split across pages.\n"
+        + f'    assert await _listed(client, rows, 1, sort="{name}") == [1, 3, 0, 2]\n'
+        + f'    assert await _listed(client, rows, 1, sort="-{name}") == [2, 0, 3, 1]\n'
+    )
+
+
+def list_tests(
+    resource: dict[str, Any], resource_specs: list[dict[str, Any]], pagination: str
+) -> str:
+    """The tests of a resource's list query, after the module's imports: each filter and sort,
+    bad values, and the lists of one row it refers to."""
+    name, one = resource["name"], resource["singular"]
+    text = (
+        "\n\nasync def _listed(\n"
+        "    client: AsyncClient, rows: list[dict[str, Any]], limit: int = 2, **query: Any\n"
+        ") -> list[int]:\n"
+        '    """The positions in `rows` of those the list shows, in the order it shows them, read\n'
+        '    `limit` at a time."""\n'
+        '    ids = [row["id"] for row in rows]\n'
+        f'    items = await every_item(client, "/{name}", limit, **query)\n'
+        '    return [ids.index(item["id"]) for item in items if item["id"] in ids]\n'
+    )
+    text += (
+        f"\n\nasync def test_{name}_sort_by_id_either_way(client: AsyncClient) -> None:\n"
+        f"    rows = [await create_{one}(client) for _ in range(3)]\n\n"
+        '    assert await _listed(client, rows, sort="id") == [0, 1, 2]\n'
+        '    assert await _listed(client, rows, sort="-id") == [2, 1, 0]\n'
+    )
+    filtering = list({p["field"]["name"]: p["field"] for p in resource["filters"]}.values())
+    text += "".join(_filter_test(resource, field, resource_specs) for field in filtering)
+    text += "".join(_sort_test(resource, field) for field in resource["fields"] if field["sort"])
+    cases = [('{"sort": "nope"}', "sort-unknown"), ('{"nope": "1"}', "parameter-unknown")]
+    cases += [
+        (f'{{"{param["name"]}": {_bad_value(param)}}}', param["name"].replace("_", "-"))
+        for param in resource["filters"]
+    ]
+    params = "".join(f'        pytest.param({query}, id="{case}"),\n' for query, case in cases)
+    text += (
+        '\n\n@pytest.mark.parametrize(\n    "query",\n    [\n' + params + "    ],\n)\n"
+        f"async def test_a_bad_list_query_is_refused_naming_the_parameter(\n"
+        "    client: AsyncClient, query: dict[str, Any]\n"
+        ") -> None:\n"
+        f'    response = await client.get("/{name}", params=query)\n\n'
+        "    assert response.status_code == 422\n"
+        '    assert_error(response.json(), "invalid_request")\n'
+        "    assert next(iter(query)) in response.text\n"
+    )
+    if pagination == "cursor":
+        text += (
+            "\n\nasync def test_a_cursor_of_another_sort_is_refused(client: AsyncClient) -> None:\n"
+            f"    for _ in range(2):\n        await create_{one}(client)\n"
+            f'    response = await client.get("/{name}", params={{"sort": "-id", "limit": 1}})\n\n'
+            '    params = {"sort": "id", "cursor": response.json()["next_cursor"]}\n'
+            f'    response = await client.get("/{name}", params=params)\n\n'
+            "    assert response.status_code == 422\n"
+            '    assert "cursor" in response.text\n'
+        )
+    for field in listed_by(resource):
+        by = singular(resource_specs, field["to"])
+        text += (
+            f"\n\nasync def test_the_{name}_of_one_{by}_take_the_list_query(\n"
+            "    client: AsyncClient,\n) -> None:\n"
+            f"    {by} = await {_maker(resource_specs, field['to'])}(client)\n"
+            + _one_line_or_split(
+                f'    rows = [await create_{one}(client, {field["column"]}={by}["id"])'
+                " for _ in range(2)]"
+            )
+            + "\n"
+            f"    await create_{one}(client)\n\n"
+            f"    path = f\"/{field['to']}/{{{by}['id']}}/{name}\"\n"
+            '    response = await client.get(path, params={"sort": "-id"})\n\n'
+            "    assert response.status_code == 200, response.text\n"
+            '    listed = [item["id"] for item in response.json()["items"]]\n'
+            '    assert listed == [rows[1]["id"], rows[0]["id"]]\n'
+        )
+    return text.rstrip("\n")
+
+
+def _one_line_or_split(line: str) -> str:
+    """A list comprehension at 4 spaces, split inside its brackets as ruff does if too long."""
+    if len(line) <= LINE_LENGTH:
+        return line
+    head, rest = line.split("[", 1)
+    return f"{head}[\n        {rest[:-1]}\n    ]"
+
+
+def list_test_imports(resource: dict[str, Any], resource_specs: list[dict[str, Any]]) -> str:
+    """The imports of the factories a resource's list tests use, one module a line."""
+    factories = {resource["name"]: {f"create_{resource['singular']}"}}
+    referred = [p["field"]["to"] for p in resource["filters"] if p["field"]["type"] == "reference"]
+    referred += [field["to"] for field in listed_by(resource)]
+    shared = ["assert_error", "create_user" if "users" in referred else "", "every_item"]
+    factories["."] = {name for name in shared if name}
+    for to in referred:
+        if to != "users":
+            factories.setdefault(to, set()).add(creator(resource_specs, to))
+    return "\n".join(
+        f"from tests.factories{'' if module == '.' else '.' + module} import "
+        + ", ".join(sorted(factories[module]))
+        for module in sorted(factories)
+    )

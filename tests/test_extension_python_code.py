@@ -159,12 +159,25 @@ def test_table_args_hold_checks_and_trigram_indexes_on_postgresql() -> None:
     assert py.table_args(LIBRARY_SPECS["authors"], "sqlite") == ""
 
 
-def test_a_long_search_description_is_wrapped() -> None:
-    alias = py.search_alias(BOOKS)
+def test_a_list_query_holds_the_search_each_filter_and_the_sorts() -> None:
+    books = BOOKS | {
+        "order": "-price",
+        "sorts": ["price"],
+        "filters": [
+            {"name": "price_min", "op": ">=", "field": {"name": "price", "type": "decimal"}},
+            {"name": "in_print", "op": "==", "field": {"name": "in_print", "type": "boolean"}},
+        ],
+    }
 
-    assert alias.startswith("Search = Annotated[\n    SearchText | None,\n")
-    assert "title or summary" in alias
-    assert alias.endswith("]")
+    query = py.list_query(books)
+
+    assert query.startswith("\n\nclass BookFilters(BaseModel):\n")
+    assert 'description="Only books whose title or summary contains this"' in query
+    assert "price_min: BookPrice | None = Field(" in query
+    assert "in_print: bool | None = Field(" in query
+    assert 'BookSort = Literal["id", "-id", "price", "-price"]' in query
+    assert "class BookListQuery(BookFilters, ListQuery):" in query
+    assert '    sort: BookSort = Field(\n        "-price",' in query
 
 
 def test_a_router_imports_its_schemas_and_the_ids_of_what_it_refers_to() -> None:
@@ -172,6 +185,7 @@ def test_a_router_imports_its_schemas_and_the_ids_of_what_it_refers_to() -> None
 
     assert imports.split("\n") == [
         "from ..schemas.books import BookId",
-        "from ..schemas.loans import LoanId, LoanPage, LoanPublic, LoanReplace, LoanUpdate",
+        "from ..schemas.loans import LoanId, LoanListQuery, LoanPage, LoanPublic, LoanReplace, "
+        "LoanUpdate",
         "from ..schemas.users import UserId",
     ]

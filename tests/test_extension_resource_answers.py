@@ -70,7 +70,7 @@ def test_every_problem_is_one_line_in_the_order_of_the_answer() -> None:
         'digits, underscores, starting with a letter); got "Book"',
         "Books.t: max_length must be a whole number from 1 to 4000; got 0",
         'sheep: unknown key "colour"; a resource has name, singular, owner, fields, search, '
-        "renamed_from",
+        "order, renamed_from",
         'sheep: the name does not end in "s": say what one of them is called, with singular: ...',
         "sheep.fields: must map each field's name to its type and limits, and name at least one "
         "field",
@@ -142,3 +142,32 @@ def test_references_embed_only_plain_fields_of_resources_listed_before() -> None
 )
 def test_answers_of_the_wrong_shape_are_refused_not_crashed_on(resources: Any) -> None:
     assert refusal(resources)
+
+
+@pytest.mark.parametrize(
+    ("field", "problem"),
+    [
+        ({"type": "text", "max_length": 9, "filter": True}, "a text field cannot filter or sort"),
+        ({"type": "boolean", "sort": True}, "a boolean field cannot sort; filter by it"),
+        ({"type": "date", "optional": True, "sort": True}, "an optional field cannot sort"),
+        ({"type": "string", "max_length": 300, "sort": True}, "from 1 to 255 \\(an index key"),
+        ({"type": "integer", "filter": "yes"}, "filter must be true or false"),
+    ],
+    ids=["text", "boolean-sort", "optional-sort", "string-index-key", "not-a-boolean"],
+)
+def test_a_field_that_cannot_filter_or_sort_is_refused(field: dict[str, Any], problem: str) -> None:
+    assert re.search(problem, refusal([{"name": "books", "fields": {"f": field}}]))
+
+
+def test_a_filter_may_not_take_a_list_parameter_name_and_the_order_names_a_sort() -> None:
+    fields = {
+        "sort": {"type": "choice", "choices": ["a", "b"], "filter": True},
+        "price": {"type": "integer", "filter": True},
+    }
+
+    assert refusal([{"name": "books", "order": "-price", "fields": fields}]).splitlines() == [
+        'books.sort: a field filtering by "sort" would take the place of the list\'s own '
+        "parameter; choose another name (a list takes limit, offset, cursor, sort, q)",
+        "books.order: must be id or a field with sort: true, after a - for descending order; got "
+        '"-price"',
+    ]

@@ -356,3 +356,34 @@ def test_searches_changed_alone_need_only_the_trigram_helpers() -> None:
         "_drop_trigram_indexes(_SEARCHED)",
         "_create_trigram_indexes(_UNSEARCHED)",
     ]
+
+
+def test_a_field_that_comes_to_filter_gains_its_index_on_it_and_the_id_and_back() -> None:
+    old = fields(price={"type": "integer"})["price"]
+    new = fields(price={"type": "integer", "filter": True})["price"]
+
+    forward = revisions.field_change("books", old, new, checked_in="books")
+    backward = revisions.field_change("books", new, old, checked_in="books")
+
+    assert (forward["create"], forward["drop"]) == (["index"], [])
+    assert (backward["create"], backward["drop"]) == ([], ["index"])
+    upgrade, downgrade = halves(update(changed=[{"forward": forward, "backward": backward}]))
+    assert upgrade == '    op.create_index(op.f("ix_books_price"), "books", ["price", "id"])'
+    assert downgrade == '    op.drop_index(op.f("ix_books_price"), table_name="books")'
+
+
+def test_a_new_table_indexes_what_filters_and_sorts_but_not_a_unique_field_again() -> None:
+    text = new_service(
+        [
+            {
+                "name": "books",
+                "fields": {
+                    "price": {"type": "integer", "sort": True},
+                    "isbn": {"type": "string", "max_length": 13, "unique": True, "filter": True},
+                },
+            }
+        ]
+    )
+
+    assert 'op.create_index(op.f("ix_books_price"), "books", ["price", "id"])' in text
+    assert "ix_books_isbn" not in text

@@ -26,6 +26,8 @@ def test_the_default_notes_have_their_author_a_reference_to_users() -> None:
                 "embedded": [],
                 "min_length": 1,
                 "max_length": 100,
+                "filter": False,
+                "sort": False,
             },
             {
                 "name": "description",
@@ -39,6 +41,8 @@ def test_the_default_notes_have_their_author_a_reference_to_users() -> None:
                 "embedded": [],
                 "min_length": 0,
                 "max_length": 500,
+                "filter": False,
+                "sort": False,
             },
             {
                 "name": "author",
@@ -57,9 +61,14 @@ def test_the_default_notes_have_their_author_a_reference_to_users() -> None:
                 ],
                 "to_label": "user",
                 "to_class": "User",
+                "filter": False,
+                "sort": False,
             },
         ],
         "search": ["title", "description"],
+        "order": "id",
+        "filters": [],
+        "sorts": [],
         "references": [notes["fields"][2]],
         "referenced_by": [],
         "unique_fields": [],
@@ -69,7 +78,7 @@ def test_the_default_notes_have_their_author_a_reference_to_users() -> None:
     # The keys in the order the templates have always had them.
     assert list(notes["fields"][2]) == [
         "name", "column", "type", "optional", "has_default", "default", "unique", "owner", "to",
-        "on_delete", "embed", "embedded", "to_label", "to_class",
+        "on_delete", "embed", "embedded", "filter", "sort", "to_label", "to_class",
     ]  # fmt: skip
 
 
@@ -138,3 +147,33 @@ def test_with_auth_an_owner_is_the_caller_not_a_checked_reference() -> None:
     assert specs(NOTES, "auth")["notes"]["reference_rules"] is False
     # A resource others refer to has rules to test, whatever it refers to.
     assert specs(LIBRARY, "auth")["authors"]["reference_rules"] is True
+
+
+def test_each_field_that_filters_gives_its_list_the_parameters_of_its_type() -> None:
+    (books,) = specs(
+        [
+            {
+                "name": "books",
+                "order": "-price",
+                "fields": {
+                    "price": {"type": "decimal", "digits": 5, "places": 2, "filter": True},
+                    "due_on": {"type": "date", "optional": True, "filter": True},
+                    "format": {"type": "choice", "choices": ["a", "b"], "filter": True},
+                    "author": {"type": "reference", "to": "users", "filter": True},
+                    "title": {"type": "string", "max_length": 9, "sort": True},
+                },
+            }
+        ]
+    ).values()
+
+    assert [(param["name"], param["op"]) for param in books["filters"]] == [
+        ("price_min", ">="),
+        ("price_max", "<="),
+        ("due_on_from", ">="),
+        ("due_on_before", "<"),
+        ("has_due_on", "present"),
+        ("format", "=="),
+        ("author_id", "=="),
+    ]
+    assert books["sorts"] == ["title"]
+    assert books["order"] == "-price"

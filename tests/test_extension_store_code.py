@@ -49,7 +49,10 @@ def test_an_owned_orm_store_checks_its_owner_and_deletes_through_the_session() -
 
     assert owned["owner"] == {"name": "borrower", "column": "borrower_id"}
     assert "_DELETE" not in owned["statements"]
-    assert "from sqlalchemy import Integer, bindparam, select\n" in owned["imports"]
+    assert (
+        "from sqlalchemy import ColumnElement, Integer, SQLColumnExpression, bindparam, select\n"
+        in owned["imports"]
+    )
     assert "changed_by: int | None" in owned["delete_signature"]
     assert "checked in the same transaction" in owned["update_docstring"]
     assert owned["forbidden"].startswith("        raise Forbidden(")
@@ -75,17 +78,18 @@ def test_an_orm_store_loads_what_it_shows_and_imports_only_the_models_it_reads()
     assert stores.core(WITH_AUTH["loans"], "mariadb", ["auth"])["lookups"] == ""
 
 
-def test_a_page_narrows_by_search_and_by_each_reference() -> None:
+def test_a_page_narrows_by_its_filters_and_by_each_reference() -> None:
     books = stores.orm(WITH_AUTH["books"], "sqlite", ["auth"])
     authors = stores.core(WITH_AUTH["authors"], "sqlite", ["auth"])
     unnarrowed = stores.core(WITH_AUTH["loans"] | {"references": []}, "sqlite", ["auth"])
 
+    assert "filters: BookFilters | None = None" in books["page_signature"]
     assert "author_id: int | None = None" in books["page_signature"]
-    assert "query = query.where(Book.author_id == author_id)" in books["page_query"]
-    assert "paged(query, Book.id)" in books["page_query"]
-    assert "query = query.where(_matching(search))" in authors["page_query"]
-    assert authors["matching"] == "    return authors.c.name.icontains(text, autoescape=True)"
-    assert unnarrowed["page_query"] == "        listed = _PAGE"
+    assert "conditions.append(Book.author_id == author_id)" in books["page_query"]
+    assert "sorted_page(_BOOKS.where(*conditions), window, _SORT_KEYS)" in books["page_query"]
+    assert "conditions.append(_matching(filters.q))" in authors["functions"]
+    assert "    return authors.c.name.icontains(text, autoescape=True)" in authors["functions"]
+    assert unnarrowed["page_query"].endswith("listed = sorted_page(_LOANS, window, _SORT_KEYS)")
     assert unnarrowed["page_signature"] == ("    async def page(self, window: Window) -> LoanPage:")
 
 

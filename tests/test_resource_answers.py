@@ -113,7 +113,7 @@ REFUSALS = [
         _one({"t": _text(4001)}), "max_length must be a whole number from 1 to 4000", id="max"
     ),
     pytest.param(
-        _one({"t": _text(300, unique=True)}), "from 1 to 255 \\(a unique string", id="uq-max"
+        _one({"t": _text(300, unique=True)}), "from 1 to 255 \\(an index key", id="uq-max"
     ),
     pytest.param(_one({"t": _text(5, min_length=6)}), "min_length must be", id="min-length"),
     pytest.param(
