@@ -465,8 +465,118 @@ def _sort_test(resource: dict[str, Any], field: dict[str, Any]) -> str:
     )
 
 
-def list_tests(
+def _index_name(resource: dict[str, Any], field: dict[str, Any]) -> str:
+    kind = "uq" if field["unique"] else "ix"
+    return f"{kind}_{resource['name']}_{field['column']}"
+
+
+def _explain_test(
     resource: dict[str, Any], resource_specs: list[dict[str, Any]], pagination: str
+) -> str:
+    """The PostgreSQL test that each filter and sort can use an index: rows where one stands
+    out on each field, then the plan of each list that picks it out, or orders by the field."""
+    name, one = resource["name"], resource["singular"]
+    filtering = list({p["field"]["name"]: p["field"] for p in resource["filters"]}.values())
+    made, common, odd, checks = [], [], [], []
+    for field in filtering:
+        low, high = _pair(field)
+        if field["type"] == "reference":
+            make = _maker(resource_specs, field["to"])
+            made += [f"    {field['name']}_low = await {make}(client)\n"]
+            made += [f"    {field['name']}_high = await {make}(client)\n"]
+            low, high = f'{field["name"]}_low["id"]', f'{field["name"]}_high["id"]'
+        if not field["unique"]:
+            common.append(f"{field['column']}={low}")
+        odd.append(f"{field['column']}={high}")
+        param = next(p for p in resource["filters"] if p["field"]["name"] == field["name"])
+        checks.append(f'({{"{param["name"]}": {high}}}, "{_index_name(resource, field)}")')
+        if field["optional"]:
+            checks.append(f'({{"has_{field["name"]}": False}}, "{_index_name(resource, field)}")')
+    missing = [f"{field['column']}=None" for field in filtering if field["optional"]]
+    text = (
+        "\n\nasync def _plan(\n"
+        "    client: AsyncClient,\n"
+        "    connection: AsyncConnection,\n"
+        "    engine: AsyncEngine,\n"
+        "    query: dict[str, Any],\n"
+        ") -> str:\n"
+        '    """The plan PostgreSQL makes for the list\'s statement under `query`, reading whole\n'
+        "    tables forbidden, and sorting too when the query sorts: a handful of rows is read\n"
+        '    and sorted fastest whole, and what is asked is which index could serve."""\n'
+        "    sent: list[tuple[str, Any]] = []\n\n"
+        "    def record(*args: Any) -> None:\n"
+        '        if "LIMIT" in args[2]:\n'
+        "            sent.append((args[2], args[3]))\n\n"
+        '    event.listen(engine.sync_engine, "before_cursor_execute", record)\n'
+        "    try:\n"
+        f'        response = await client.get("/{name}", params=query)\n'
+        "    finally:\n"
+        '        event.remove(engine.sync_engine, "before_cursor_execute", record)\n'
+        "    assert response.status_code == 200, response.text\n"
+        "    (statement, parameters) = sent[-1]\n"
+        '    sorting = "on" if "sort" not in query else "off"\n'
+        '    await connection.exec_driver_sql("SET LOCAL enable_seqscan = off")\n'
+        '    await connection.exec_driver_sql(f"SET LOCAL enable_sort = {sorting}")\n'
+        '    plan = await connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)\n'
+        '    return "\\n".join(plan.scalars())\n'
+    )
+    text += (
+        "\n\nasync def test_each_filter_and_sort_can_use_an_index(\n"
+        "    client: AsyncClient, connection: AsyncConnection, engine: AsyncEngine\n"
+        ") -> None:\n"
+        + "".join(made)
+        + "    # Rows enough, one standing out on each field, and fresh statistics: the planner\n"
+        + "    # then weighs the indexes as it would on real data.\n"
+        + "    for _ in range(50):\n"
+        + _indented_call(f"await create_{one}", ["client", *common], 8)
+        + _indented_call(f"await create_{one}", ["client", *odd], 4)
+        + (_indented_call(f"await create_{one}", ["client", *missing], 4) if missing else "")
+        + f"    await connection.exec_driver_sql('ANALYZE \"{name}\"')\n"
+    )
+    sorted_by = [field for field in resource["fields"] if field["sort"]]
+    checks += [
+        f'({{"sort": "{way}{field["name"]}"}}, "{_index_name(resource, field)}")'
+        for field in sorted_by
+        for way in ("", "-")
+    ]
+    if checks:
+        text += "\n    # Each query, and the index that can serve it.\n"
+        text += "    checks: list[tuple[dict[str, Any], str]] = [\n"
+        text += "".join(f"        {check},\n" for check in checks) + "    ]\n"
+        text += "    for query, index in checks:\n"
+        text += "        plan = await _plan(client, connection, engine, query)\n"
+        text += "        assert index in plan, (query, plan)\n"
+    if sorted_by and pagination == "cursor":
+        sorts = ", ".join(f'"{way}{field["name"]}"' for field in sorted_by for way in ("", "-"))
+        text += (
+            "    # A page past the first: the index seeks to the row its cursor names.\n"
+            f"    for sort in [{sorts}]:\n"
+            f'        first = await client.get("/{name}", params={{"sort": sort, "limit": 1}})\n'
+            '        query = {"sort": sort, "limit": 1, "cursor": first.json()["next_cursor"]}\n'
+            "        plan = await _plan(client, connection, engine, query)\n"
+            f"        assert f\"ix_{name}_{{sort.removeprefix('-')}}\" in plan, (query, plan)\n"
+            '        assert "Index Cond" in plan, (query, plan)\n'
+        )
+    return text
+
+
+def _indented_call(head: str, arguments: list[str], indent: int) -> str:
+    """A call statement at `indent` spaces, its arguments a line each if it is too long."""
+    pad = " " * indent
+    line = f"{pad}{head}({', '.join(arguments)})\n"
+    if len(line) <= LINE_LENGTH + 1:
+        return line
+    lines = "".join(f"{pad}    {argument},\n" for argument in arguments)
+    return f"{pad}{head}(\n{lines}{pad})\n"
+
+
+def explained(resource: dict[str, Any], database: str) -> bool:
+    """Whether a resource's list tests check its indexes: on PostgreSQL, with filters or sorts."""
+    return database == "postgresql" and bool(resource["filters"] or resource["sorts"])
+
+
+def list_tests(
+    resource: dict[str, Any], resource_specs: list[dict[str, Any]], pagination: str, database: str
 ) -> str:
     """The tests of a resource's list query, after the module's imports: each filter and sort,
     bad values, and the lists of one row it refers to."""
@@ -534,6 +644,8 @@ def list_tests(
             '    listed = [item["id"] for item in response.json()["items"]]\n'
             '    assert listed == [rows[1]["id"], rows[0]["id"]]\n'
         )
+    if explained(resource, database):
+        text += _explain_test(resource, resource_specs, pagination)
     return text.rstrip("\n")
 
 

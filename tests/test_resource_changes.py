@@ -59,20 +59,37 @@ def _assert_one_head_on_the_owners(service: Service) -> None:
 # What the notes' folder references refer to.
 _FOLDERS = {"name": "folders", "fields": {"label": {"type": "string", "max_length": 40}}}
 # Notes with a field of each kind a change can reach, and one with each kind of constraint a
-# field can carry (range, choices, unique, reference), which the update renames.
+# field can carry (range, choices, unique, reference), which the update renames; some filter or
+# sort their lists, so have an index.
 _NOTES_BEFORE = {
     "name": "notes",
     "owner": "author",
     "fields": {
-        "title": {"type": "string", "max_length": 100},
+        "title": {"type": "string", "max_length": 100, "sort": True},
         "description": {"type": "string", "min_length": 0, "max_length": 500, "default": ""},
-        "priority": {"type": "integer", "min": 1, "max": 5, "default": 3},
-        "mood": {"type": "choice", "choices": ["calm", "busy", "away"], "optional": True},
+        "priority": {"type": "integer", "min": 1, "max": 5, "default": 3, "filter": True},
+        "mood": {
+            "type": "choice",
+            "choices": ["calm", "busy", "away"],
+            "optional": True,
+            "filter": True,
+        },
         "code": {"type": "string", "max_length": 20, "optional": True},
         "rating": {"type": "integer", "optional": True},
         "summary": {"type": "text", "max_length": 200, "optional": True},
-        "capacity": {"type": "integer", "min": 0, "max": 1000000, "optional": True},
-        "status": {"type": "choice", "choices": ["open", "shut"], "default": "open"},
+        "capacity": {
+            "type": "integer",
+            "min": 0,
+            "max": 1000000,
+            "optional": True,
+            "filter": True,
+        },
+        "status": {
+            "type": "choice",
+            "choices": ["open", "shut"],
+            "default": "open",
+            "filter": True,
+        },
         "slug": {"type": "string", "max_length": 20, "unique": True, "optional": True},
         "folder": {"type": "reference", "to": "folders", "optional": True},
     },
@@ -84,6 +101,7 @@ _NOTES_AFTER = {
     "name": "notes",
     "owner": "author",
     "fields": {
+        # No longer sorts: its index goes.
         "title": {"type": "string", "max_length": 10},
         "body": {
             "type": "string",
@@ -92,15 +110,16 @@ _NOTES_AFTER = {
             "default": "",
             "renamed_from": "description",
         },
-        "priority": {"type": "integer", "min": 1, "max": 3, "default": 2},
-        "mood": {"type": "choice", "choices": ["calm", "busy"], "default": "calm"},
+        "priority": {"type": "integer", "min": 1, "max": 3, "default": 2, "filter": True},
+        "mood": {"type": "choice", "choices": ["calm", "busy"], "default": "calm", "filter": True},
         "code": {"type": "string", "max_length": 20, "optional": True, "unique": True},
-        "rating": {"type": "integer"},
+        # Comes to filter: an index of its own.
+        "rating": {"type": "integer", "filter": True},
         # Added: one of each kind an existing table can take.
-        "pinned": {"type": "boolean", "default": False},
+        "pinned": {"type": "boolean", "default": False, "filter": True},
         "grade": {"type": "integer", "min": 1, "max": 5, "default": 3},
         "colour": {"type": "choice", "choices": ["red", "blue"], "default": "red"},
-        "price": {"type": "decimal", "digits": 6, "places": 2, "default": "9.50"},
+        "price": {"type": "decimal", "digits": 6, "places": 2, "default": "9.50", "sort": True},
         "due_on": {"type": "date", "optional": True},
         "ref": {"type": "string", "max_length": 20, "unique": True, "optional": True},
         # Renamed, each with its constraint: named after the new name from now on.
@@ -109,12 +128,14 @@ _NOTES_AFTER = {
             "min": 0,
             "max": 1000000,
             "optional": True,
+            "filter": True,
             "renamed_from": "capacity",
         },
         "state": {
             "type": "choice",
             "choices": ["open", "shut"],
             "default": "open",
+            "filter": True,
             "renamed_from": "status",
         },
         "handle": {
@@ -132,6 +153,7 @@ _NOTES_AFTER = {
         },
     },
     "search": ["title", "body"],
+    "order": "-price",
 }
 # The renamed fields: old name, new name, column then and now.
 _RENAMED = [
