@@ -74,6 +74,17 @@ def resource_specs(resources: list[dict[str, Any]], *features: str) -> dict[str,
 
 # The README's example spec, which the template's tests render most (tests/specs/library.yml).
 LIBRARY = yaml.safe_load((TEMPLATE_ROOT / "tests" / "specs" / "library.yml").read_text())
+# The same without what releases before 0.16.0 refuse: lists' filters, sorts and order.
+LIBRARY_BEFORE_LISTS = [
+    {
+        **{key: value for key, value in resource.items() if key != "order"},
+        "fields": {
+            name: {key: value for key, value in field.items() if key not in ("filter", "sort")}
+            for name, field in resource["fields"].items()
+        },
+    }
+    for resource in LIBRARY
+]
 # The `resources` question's default: the notes.
 NOTES = yaml.safe_load((TEMPLATE_ROOT / "includes" / "resources" / "notes.yml").read_text())
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tests.harness import LIBRARY, load_extension, resource_specs
+from tests.harness import LIBRARY, LIBRARY_BEFORE_LISTS, load_extension, resource_specs
 
 py = load_extension("python_code")
 
@@ -10,6 +10,8 @@ py = load_extension("python_code")
 LIBRARY_SPECS = resource_specs(LIBRARY, "auth")
 BOOKS = LIBRARY_SPECS["books"]
 LOANS = LIBRARY_SPECS["loans"]
+# The same resources with no field that filters or sorts: no index beside their columns'.
+UNLISTED = resource_specs(LIBRARY_BEFORE_LISTS, "auth")
 
 
 def _field(resource: dict[str, Any], name: str) -> dict[str, Any]:
@@ -144,19 +146,28 @@ def test_model_and_table_imports_name_only_what_they_use() -> None:
     assert model.startswith("from datetime import datetime\nfrom decimal import Decimal\n")
     assert "from .authors import Author" in model
     assert "Index" in model.split("\n")[4]
-    assert "Index" not in py.model_imports(BOOKS, "sqlite")
+    assert "Index" not in py.model_imports(UNLISTED["books"], "sqlite")
+    assert "Index" in py.model_imports(BOOKS, "sqlite")
     assert table.endswith("from .timestamps import timestamps")
     assert "from ..columns import ExactDecimal, UTCDateTime, metadata" in table
 
 
-def test_table_args_hold_checks_and_trigram_indexes_on_postgresql() -> None:
+def test_table_args_hold_checks_list_indexes_and_trigram_indexes_on_postgresql() -> None:
     args = py.table_args(BOOKS, "postgresql")
 
     assert args.startswith("\n    __table_args__ = (\n")
     assert '"ix_books_title_trgm"' in args
     assert args.endswith("    )")
     assert "trgm" not in py.table_args(BOOKS, "sqlite")
-    assert py.table_args(LIBRARY_SPECS["authors"], "sqlite") == ""
+    assert py.table_args(UNLISTED["authors"], "sqlite") == ""
+    assert py.table_args(LIBRARY_SPECS["authors"], "sqlite") == (
+        "\n    __table_args__ = (\n"
+        "        # For the lists' filters and sorts: each field, then the id, the\n"
+        "        # order pages follow.\n"
+        '        Index("ix_authors_name", "name", "id"),\n'
+        '        Index("ix_authors_born_on", "born_on", "id"),\n'
+        "    )"
+    )
 
 
 def test_a_list_query_holds_the_search_each_filter_and_the_sorts() -> None:

@@ -81,7 +81,9 @@ def test_an_orm_store_loads_what_it_shows_and_imports_only_the_models_it_reads()
 def test_a_page_narrows_by_its_filters_and_by_each_reference() -> None:
     books = stores.orm(WITH_AUTH["books"], "sqlite", ["auth"])
     authors = stores.core(WITH_AUTH["authors"], "sqlite", ["auth"])
-    unnarrowed = stores.core(WITH_AUTH["loans"] | {"references": []}, "sqlite", ["auth"])
+    unnarrowed = stores.core(
+        WITH_AUTH["loans"] | {"references": [], "filters": []}, "sqlite", ["auth"]
+    )
 
     assert "filters: BookFilters | None = None" in books["page_signature"]
     assert "author_id: int | None = None" in books["page_signature"]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.harness import LIBRARY, NOTES, TEMPLATE_ROOT, Service
+from tests.harness import LIBRARY_BEFORE_LISTS, NOTES, TEMPLATE_ROOT, Service
 from tests.releases import (
     OWN_SCHEMA_SINCE,
     Release,
@@ -415,7 +415,7 @@ def test_a_0_13_service_with_edited_stores_and_routers_moves_to_this_release(
     conflict git lists; once the owner resolves it, the service passes its checks and the tests
     of what the owner changed."""
     (release,) = [release for release in release_clone.released if str(release.version) == "0.13.2"]
-    resources = LIBRARY if spec == "library" else NOTES
+    resources = LIBRARY_BEFORE_LISTS if spec == "library" else NOTES
     env = database_env(variant)
     project = copy(
         release_clone.path,
