@@ -11,7 +11,8 @@ previous release rendered them (`--against`), and a generated resource with a re
 embed and a search (the books of tests/specs/library.yml). On MariaDB (`--mariadb-url`), the
 Core and ORM services against a Starlette floor on raw asyncmy and the same floor on aiomysql,
 and the services' search over 1,000,000 notes beside what each statement of a FULLTEXT search
-would cost. Prints a table per route and writes the raw results as JSON. See the README's
+would cost. On 1,000,000 books, a filtered list sorted by price, page 1 against a cursor page
+near its end. Prints a table per route and writes the raw results as JSON. See the README's
 "Performance" section.
 """
 
@@ -52,7 +53,11 @@ ROUTE_SCRIPT = BENCH / "wrk" / "route.lua"
 PACKAGE = "bench_service"
 USERS, NOTES, DEEP_NOTES = 1_000, 10_000, 1_000_000
 # The generated resource measured: books, each by one of the authors, their name embedded.
-AUTHORS, BOOKS = 1_000, 10_000
+AUTHORS, BOOKS, DEEP_BOOKS = 1_000, 10_000, 1_000_000
+# A list that filters and sorts, measured on DEEP_BOOKS books: page 1, and the page whose
+# cursor names the 51st row from the end (found once the books are seeded).
+SORTED_LIST = "/books?limit=50&format=ebook&sort=-price"
+SORTED_CURSORS: dict[str, str] = {}
 LIBRARY = yaml.safe_load((TEMPLATE_ROOT / "tests" / "specs" / "library.yml").read_text())
 DEEP_OFFSET = DEEP_NOTES - 50
 # Searches over the DEEP_NOTES notes, whose descriptions read "Seeded note number <i>": one
@@ -133,6 +138,18 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "postgresql-orm-library": {
         "database": "postgresql",
         "data_access": "orm",
+        "resources": LIBRARY,
+    },
+    "postgresql-core-library-cursor": {
+        "database": "postgresql",
+        "data_access": "core",
+        "pagination": "cursor",
+        "resources": LIBRARY,
+    },
+    "postgresql-orm-library-cursor": {
+        "database": "postgresql",
+        "data_access": "orm",
+        "pagination": "cursor",
         "resources": LIBRARY,
     },
 }
@@ -254,6 +271,19 @@ def depth_apps() -> list[App]:
     ]
 
 
+def sorted_apps() -> list[App]:
+    return [
+        App(
+            f"cursor, {access} (books)",
+            "sorted",
+            "bench_books_deep",
+            f"postgresql-{access}-library-cursor",
+            resource="books",
+        )
+        for access in ("core", "orm")
+    ]
+
+
 def search_apps() -> list[App]:
     return [
         App(
@@ -269,6 +299,8 @@ def search_apps() -> list[App]:
 def routes_of(app: App) -> list[tuple[str, str, str]]:
     if app.group == "depth":
         return depth_routes(app)
+    if app.group == "sorted":
+        return sorted_routes(app)
     if app.resource == "books":
         return BOOK_ROUTES
     return SEARCH_ROUTES if app.group.endswith("search") else ROUTES
@@ -285,6 +317,11 @@ def depth_routes(app: App) -> list[tuple[str, str, str]]:
         else f"/notes?limit=50&offset={DEEP_OFFSET}"
     )
     return [("page 1", "list", "/notes?limit=50"), (f"page at row {DEEP_OFFSET:,}", "list", deep)]
+
+
+def sorted_routes(app: App) -> list[tuple[str, str, str]]:
+    deep = f"{SORTED_LIST}&cursor={SORTED_CURSORS.get(app.database, '')}"
+    return [("page 1", "list", SORTED_LIST), ("page 51 rows from the end", "list", deep)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,7 +423,8 @@ async def _seed_postgres(server: str, database: str, notes: int) -> None:
         await connection.close()
 
 
-async def _seed_books(server: str, database: str) -> None:
+async def _seed_books(server: str, database: str, books: int) -> None:
+    # Prices spread over 0.00 to 999.99 (ties among each thousand books), formats in turn.
     connection = await asyncpg.connect(dsn(server, database))
     try:
         await connection.execute(
@@ -397,15 +435,31 @@ async def _seed_books(server: str, database: str) -> None:
         await connection.execute(
             "INSERT INTO books (title, isbn, price, format, in_print, summary, author_id,"
             " created_at, updated_at) "
-            "SELECT 'Book ' || i, lpad(i::text, 13, '0'), 9.99, 'paperback', true,"
+            "SELECT 'Book ' || i, lpad(i::text, 13, '0'), (i::bigint * 7919 % 100000) / 100.0,"
+            " (ARRAY['hardcover', 'paperback', 'ebook'])[1 + i % 3], true,"
             " 'Seeded book number ' || i, 1 + i % $2, now(), now() "
             "FROM generate_series(1, $1) AS i",
-            BOOKS,
+            books,
             AUTHORS,
         )
         await connection.execute("VACUUM ANALYZE")
     finally:
         await connection.close()
+
+
+async def _sorted_cursor(server: str, database: str) -> str:
+    """The cursor of SORTED_LIST that names its 51st row from the end, as the service makes
+    it: version 2, the sort, the row's id and its price."""
+    connection = await asyncpg.connect(dsn(server, database))
+    try:
+        row = await connection.fetchrow(
+            "SELECT id, price FROM books WHERE format = 'ebook' ORDER BY price DESC, id DESC "
+            "OFFSET (SELECT count(*) FROM books WHERE format = 'ebook') - 51 LIMIT 1"
+        )
+    finally:
+        await connection.close()
+    named = json.dumps(["-price", row["id"], str(row["price"])], separators=(",", ":"))
+    return base64.urlsafe_b64encode(f"v2:{named}".encode()).decode().rstrip("=")
 
 
 def migrate(service: Path, url: str, revision: str = "head") -> None:
@@ -427,6 +481,7 @@ def prepare_postgres(server: str, services: dict[str, Path], databases: set[str]
         # The schema before 0003 added the trigram indexes that searches use.
         "bench_search_unindexed": ("postgresql-core", DEEP_NOTES, "0002"),
         "bench_books": ("postgresql-core-library", 0, "head"),
+        "bench_books_deep": ("postgresql-core-library-cursor", 0, "head"),
     }
     for database in sorted(databases):
         migrated_by, notes, revision = plan[database]
@@ -434,7 +489,11 @@ def prepare_postgres(server: str, services: dict[str, Path], databases: set[str]
         asyncio.run(_recreate(server, database))
         migrate(services[migrated_by], database_url(server, database), revision)
         if database == "bench_books":
-            asyncio.run(_seed_books(server, database))
+            asyncio.run(_seed_books(server, database, BOOKS))
+        elif database == "bench_books_deep":
+            print(f"seeding {database} ({DEEP_BOOKS:,} books)", flush=True)
+            asyncio.run(_seed_books(server, database, DEEP_BOOKS))
+            SORTED_CURSORS[database] = asyncio.run(_sorted_cursor(server, database))
         else:
             asyncio.run(_seed_postgres(server, database, notes))
 
@@ -767,7 +826,7 @@ def measure_app(
         for _, mode, path in routes:
             wrk(context["wrk"], base, mode, path, options.warmup, connections, token, app.resource)
             wait_until_idle(pid, app, options)
-        if app.group != "depth" and not searching:
+        if app.group not in ("depth", "sorted") and not searching:
             trim_notes(app, options)
         for route, mode, path in routes:
             before = connections_opened(app, options)
@@ -840,14 +899,20 @@ def report(results: list[Measurement], groups: dict[str, list[App]]) -> list[str
                     f"{p99 / p50 if p50 else 0:7.1f} {cpu:7.0f} {ratio:7.2f} "
                     f"{max(opened) if opened else '-':>5} {sum(m.errors for m in runs):>6}"
                 )
-    if "depth" in groups:
-        lines += ["", f"## depth: what a page at row {DEEP_OFFSET:,} costs, in page 1's time", ""]
-        for app in groups["depth"]:
+    depths = {
+        "depth": f"what a page at row {DEEP_OFFSET:,} costs",
+        "sorted": f"what the page 51 rows from the end of {SORTED_LIST} costs",
+    }
+    for group, title in depths.items():
+        if group not in groups:
+            continue
+        lines += ["", f"## {group}: {title}, in page 1's time", ""]
+        for app in groups[group]:
             medians = [
                 statistics.median(
                     m.requests_per_second for m in results if m.app == app.name and m.route == r
                 )
-                for r, _, _ in depth_routes(app)
+                for r, _, _ in routes_of(app)
             ]
             if all(medians):
                 lines.append(f"{app.name:<36} {medians[0] / medians[1]:7.2f}x")
@@ -882,7 +947,7 @@ def main() -> None:
     parser.add_argument(
         "--skip",
         default="",
-        help="groups to skip: postgresql,sqlite,depth,search,books,mariadb,mariadb-search",
+        help="groups to skip: postgresql,sqlite,depth,sorted,search,books,mariadb,mariadb-search",
     )
     parser.add_argument(
         "--against",
@@ -900,6 +965,7 @@ def main() -> None:
         "postgresql": postgres_apps() + (against_apps(options.against) if options.against else []),
         "sqlite": sqlite_apps(),
         "depth": depth_apps(),
+        "sorted": sorted_apps(),
         "search": search_apps(),
         "books": book_apps(),
         "mariadb": mariadb_apps()

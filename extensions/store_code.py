@@ -158,12 +158,19 @@ def _page(resource: dict[str, Any], column: str, table_id: str) -> dict[str, str
     if references:
         text += f", {'and' if filtered else ''} only those that refer to the given rows"
     if not (filtered or references):
-        lines = [
-            '        if window.sort == "id":',
-            "            listed = _PAGE",
-            "        else:",
-            f"            listed = sorted_page({statement}, window, _SORT_KEYS)",
-        ]
+        # As ruff would have it: a conditional expression where it fits on a line.
+        sorted_list = f"sorted_page({statement}, window, _SORT_KEYS)"
+        one = f'        listed = _PAGE if window.sort == "id" else {sorted_list}'
+        lines = (
+            [one]
+            if len(one) <= py.LINE_LENGTH
+            else [
+                '        if window.sort == "id":',
+                "            listed = _PAGE",
+                "        else:",
+                f"            listed = sorted_page({statement}, window, _SORT_KEYS)",
+            ]
+        )
     else:
         if filtered:
             lines = ["        conditions = [] if filters is None else _filtered(filters)"]

@@ -439,6 +439,18 @@ def _filter_test(
     )
 
 
+def _forged_keys(field: dict[str, Any]) -> list[str]:
+    """Keys a forged cursor could name for a sorting field that no row of it could hold."""
+    return {
+        "string": ['"a\\x00"', "5"],
+        "integer": ["2**40", '"5"'],
+        "decimal": ['"NaN"', '"Infinity"', '"ten"'],
+        "date": ['"2026-02-30"', "5"],
+        "datetime": ['"2026-01-01T00:00:00"', '"soon"'],
+        "choice": ["5"],
+    }[field["type"]]
+
+
 def _maker(resource_specs: list[dict[str, Any]], name: str) -> str:
     return "create_user" if name == "users" else creator(resource_specs, name)
 
@@ -570,6 +582,11 @@ def _indented_call(head: str, arguments: list[str], indent: int) -> str:
     return f"{pad}{head}(\n{lines}{pad})\n"
 
 
+def forges_cursors(resource: dict[str, Any], pagination: str) -> bool:
+    """Whether a resource's list tests forge cursors: under cursor pagination, with sorts."""
+    return pagination == "cursor" and bool(resource["sorts"])
+
+
 def explained(resource: dict[str, Any], database: str) -> bool:
     """Whether a resource's list tests check its indexes: on PostgreSQL, with filters or sorts."""
     return database == "postgresql" and bool(resource["filters"] or resource["sorts"])
@@ -622,6 +639,22 @@ def list_tests(
             f"    for _ in range(2):\n        await create_{one}(client)\n"
             f'    response = await client.get("/{name}", params={{"sort": "-id", "limit": 1}})\n\n'
             '    params = {"sort": "id", "cursor": response.json()["next_cursor"]}\n'
+            f'    response = await client.get("/{name}", params=params)\n\n'
+            "    assert response.status_code == 422\n"
+            '    assert "cursor" in response.text\n'
+        )
+    sorted_by = [field for field in resource["fields"] if field["sort"]]
+    if forges_cursors(resource, pagination):
+        forged = [(field["name"], key) for field in sorted_by for key in _forged_keys(field)]
+        cases = "".join(f'        ("{sort}", {key}),\n' for sort, key in forged)
+        text += (
+            f'\n\n@pytest.mark.parametrize(\n    ("sort", "key"),\n    [\n{cases}    ],\n)\n'
+            "async def test_a_cursor_naming_a_key_no_row_could_hold_is_refused(\n"
+            "    client: AsyncClient, sort: str, key: Any\n"
+            ") -> None:\n"
+            "    named = json.dumps([sort, 1, key])\n"
+            '    cursor = base64.urlsafe_b64encode(f"v2:{named}".encode()).decode()\n\n'
+            '    params = {"sort": sort, "cursor": cursor}\n'
             f'    response = await client.get("/{name}", params=params)\n\n'
             "    assert response.status_code == 422\n"
             '    assert "cursor" in response.text\n'
