@@ -439,6 +439,30 @@ def _filter_test(
     )
 
 
+def _default_order_test(resource: dict[str, Any]) -> str:
+    """The test that a list without `sort` is in the resource's `order`: nothing for id order."""
+    order = resource["order"]
+    if order == "id":
+        return ""
+    name, one = resource["name"], resource["singular"]
+    key = order.removeprefix("-")
+    if key == "id":
+        made = f"    rows = [await create_{one}(client) for _ in range(2)]\n"
+    else:
+        field = next(field for field in resource["fields"] if field["name"] == key)
+        made = _rows(resource, field["column"], list(_pair(field)))
+    expected = "[1, 0]" if order.startswith("-") else "[0, 1]"
+    return (
+        f"\n\nasync def test_{name}_are_listed_in_their_order_unless_a_sort_is_named(\n"
+        "    client: AsyncClient,\n) -> None:\n"
+        + made
+        + f'\n    items = await every_item(client, "/{name}")\n\n'
+        + '    ids = [row["id"] for row in rows]\n'
+        + '    listed = [ids.index(item["id"]) for item in items if item["id"] in ids]\n'
+        + f"    assert listed == {expected}\n"
+    )
+
+
 def _forged_keys(field: dict[str, Any]) -> list[str]:
     """Keys a forged cursor could name for a sorting field that no row of it could hold."""
     return {
@@ -602,12 +626,13 @@ def list_tests(
         "\n\nasync def _listed(\n"
         "    client: AsyncClient, rows: list[dict[str, Any]], limit: int = 1, **query: Any\n"
         ") -> list[int]:\n"
-        '    """The positions in `rows` of those the list shows, in the order it shows them, read\n'
-        '    `limit` at a time."""\n'
+        '    """The positions in `rows` of those the list shows, in the order it shows them (id\n'
+        '    order unless `query` names a sort), read `limit` at a time."""\n'
         '    ids = [row["id"] for row in rows]\n'
-        f'    items = await every_item(client, "/{name}", limit, **query)\n'
+        f'    items = await every_item(client, "/{name}", limit, **{{"sort": "id", **query}})\n'
         '    return [ids.index(item["id"]) for item in items if item["id"] in ids]\n'
     )
+    text += _default_order_test(resource)
     text += (
         f"\n\nasync def test_{name}_sort_by_id_either_way(client: AsyncClient) -> None:\n"
         f"    rows = [await create_{one}(client) for _ in range(3)]\n\n"
