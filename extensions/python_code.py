@@ -618,3 +618,52 @@ def router_schema_imports(resource: dict[str, Any], resource_specs: list[dict[st
             schemas[to] = (classes[to] if to != "users" else "User") + "Id"
     modules = sorted(schemas, key=str.lower)
     return "\n".join(import_from("..schemas." + module, schemas[module]) for module in modules)
+
+
+def _stores(resource_specs: list[dict[str, Any]], features: list[str]) -> dict[str, str]:
+    """The stores a unit of work hands a route, by module: the users', each resource's, and the
+    outbox's with `jobs`."""
+    stores = {"users": "UserStore"}
+    stores.update({spec["name"]: f"{spec['class_name']}Store" for spec in resource_specs})
+    if "jobs" in features:
+        stores["outbox"] = "OutboxStore"
+    return stores
+
+
+def store_imports(resource_specs: list[dict[str, Any]], features: list[str]) -> str:
+    """`database.py`'s imports of the stores, a module a line in ruff's order."""
+    stores = _stores(resource_specs, features)
+    return "\n".join(f"from .stores.{name} import {stores[name]}" for name in sorted(stores))
+
+
+def store_attributes(
+    resource_specs: list[dict[str, Any]], features: list[str], argument: str
+) -> str:
+    """The lines of `Stores.__init__` that open each store on the unit's `argument`."""
+    stores = _stores(resource_specs, features)
+    return "\n".join(f"        self.{name} = {store}({argument})" for name, store in stores.items())
+
+
+def routers_included(resource_specs: list[dict[str, Any]]) -> str:
+    """The lines of `create_app` that include each resource's router."""
+    return "\n".join(f"    app.include_router({spec['name']}.router)" for spec in resource_specs)
+
+
+def main_imports(features: list[str]) -> str:
+    """`main.py`'s imports from the package, in ruff's order: what builds the application,
+    with the features' modules, and where its database opens (`outbox`, with `jobs`: there
+    the units of work hand their jobs over)."""
+    imported = {
+        "api_docs": "install_api_docs",
+        "body_limit": "BodyLimitMiddleware",
+        "outbox" if "jobs" in features else "database": "open_database",
+        "dependencies": "provide",
+        "errors": "install_error_handlers",
+        "logs": "configure_logging",
+        "settings": "Settings",
+    }
+    if "observability" in features:
+        imported["observability"] = "install_observability"
+    lines = ["from . import auth"] if "auth" in features else []
+    lines += [f"from .{module} import {imported[module]}" for module in sorted(imported)]
+    return "\n".join(lines)

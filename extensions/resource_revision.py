@@ -108,6 +108,36 @@ _USERS = """\
     )
 """
 
+# The outbox of the `jobs` feature: the jobs units of work enqueued, kept with their data.
+_OUTBOX = """\
+    op.create_table(
+        "outbox_jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job", sa.String(length=100), nullable=False),
+        sa.Column("arguments", sa.JSON(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.Column(
+            "offer_after",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=True,
+        ),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_jobs")),
+    )
+    op.create_index(op.f("ix_outbox_jobs_offer_after"), "outbox_jobs", ["offer_after"])
+    op.create_index(op.f("ix_outbox_jobs_finished_at"), "outbox_jobs", ["finished_at"])
+"""
+_DROP_OUTBOX = '    op.drop_table("outbox_jobs")\n'
+
 
 def call(head: str, args: Sequence[str], indent: int = 0, tail: str = "") -> str:
     """`head(args)` then `tail` at `indent` spaces: on one line if it fits, else one argument a
@@ -530,6 +560,7 @@ class _Changes(NamedTuple):
     searched: list[list[str]]
     unsearched: list[list[str]]
     users: bool
+    outbox: str | None
 
 
 def _pairs(name: str, pairs: list[list[str]], comment: str) -> str:
@@ -556,6 +587,7 @@ def revision(
     searched: Sequence[list[str]] = (),
     unsearched: Sequence[list[str]] = (),
     users: bool = False,
+    outbox: str | None = None,
 ) -> str:
     """The text of an Alembic revision `revision` on `down_revision` that changes the tables:
     - `created`: normalized resources whose tables it creates, in an order where each refers
@@ -568,7 +600,8 @@ def revision(
     - `changed`: [{"forward", "backward"}], each a field change (`field_change`) and its
       undoing;
     - `searched` / `unsearched`: [[table, column]], trigram indexes it creates (beside those
-      of the created resources' searches) / drops."""
+      of the created resources' searches) / drops;
+    - `outbox`: "create" or "drop", the outbox's table (`jobs` turned on, or off)."""
     searched = [[spec["name"], name] for spec in created for name in spec["search"]] + [
         list(pair) for pair in searched
     ]
@@ -628,6 +661,7 @@ depends_on: str | Sequence[str] | None = None
         searched,
         unsearched,
         users,
+        outbox,
     )
     return text + _upgrade(changes) + _downgrade(changes)
 
@@ -647,9 +681,10 @@ def _upgrade(changes: "_Changes") -> str:
     for change in changes.changed:
         lines += change_field(change["forward"])
     lines += [f'    op.drop_table("{resource["name"]}")' for resource in reversed(changes.dropped)]
-    text = _block(lines)
+    text = _block(lines) + (_DROP_OUTBOX if changes.outbox == "drop" else "")
     tables = [_USERS] if changes.users else []
     tables += [create_table(resource) for resource in changes.created]
+    tables += [_OUTBOX] if changes.outbox == "create" else []
     lines = []
     for change in changes.extended:
         lines += add_fields(change["resource"], change["fields"])
@@ -670,11 +705,14 @@ def _downgrade(changes: "_Changes") -> str:
         lines.append("    _drop_trigram_indexes(_SEARCHED)")
     for change in reversed(changes.extended):
         lines += drop_fields(change["resource"]["name"], change["fields"])
+    if changes.outbox == "create":
+        lines.append('    op.drop_table("outbox_jobs")')
     lines += [f'    op.drop_table("{resource["name"]}")' for resource in reversed(changes.created)]
     if changes.users:
         lines.append('    op.drop_table("users")')
     text = _block(lines)
     text += "".join(create_table(resource) for resource in changes.dropped)
+    text += _OUTBOX if changes.outbox == "drop" else ""
     # A renamed table's own changes are undone under its new name, then it takes its old one,
     # which the changes to other tables' references need.
     renamed_names = [table["new"] for table in changes.renamed]

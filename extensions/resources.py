@@ -68,10 +68,12 @@ def resource_specs(resources: list[dict[str, Any]], features: list[str]) -> list
     return specs
 
 
-def schema_revision(specs: list[dict[str, Any]]) -> str:
+def schema_revision(specs: list[dict[str, Any]], features: list[str]) -> str:
     """A new service's one Alembic revision: the users' table, then its resources' tables in
-    the answer's order (each refers only to those before it), their constraints and indexes."""
-    names = ", ".join(["users", *(spec["name"] for spec in specs)])
+    the answer's order (each refers only to those before it), their constraints and indexes;
+    with `jobs`, the outbox's table last."""
+    jobs = "jobs" in features
+    names = ", ".join(["users", *(spec["name"] for spec in specs), *(["outbox_jobs"] * jobs)])
     text: str = _revision.revision(
         revision="0001",
         down_revision=None,
@@ -79,6 +81,7 @@ def schema_revision(specs: list[dict[str, Any]]) -> str:
         message=f"Create the service's tables: {names}.",
         created=specs,
         users=True,
+        outbox="create" if jobs else None,
     )
     return text
 

@@ -28,7 +28,7 @@ def fields(**given: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def new_service(resources: list[dict[str, Any]]) -> str:
     """A new service's one revision, as the template's 0001_schema.py asks for it."""
-    text: str = load_extension("resources").schema_revision(list(specs(resources).values()))
+    text: str = load_extension("resources").schema_revision(list(specs(resources).values()), [])
     ast.parse(text)
     return text
 
