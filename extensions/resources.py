@@ -30,7 +30,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from jinja2.ext import Extension
 
 _HERE = Path(__file__).resolve().parent
@@ -86,6 +87,13 @@ def schema_revision(specs: list[dict[str, Any]], features: list[str]) -> str:
     return text
 
 
+@pass_context
+def _schema_revision_of_answers(context: Context, specs: list[dict[str, Any]]) -> str:
+    """`schema_revision` with the answers' features: the revision's template, released, names
+    only the specs."""
+    return schema_revision(specs, context["features"])
+
+
 def migrations_start(destination: str) -> str:
     """Where the migrations of the service in `destination` start, for a service that has not
     recorded it: the template's first revisions if it has them (a service made before 0.15.0,
@@ -101,7 +109,7 @@ class ResourcesExtension(Extension):
         super().__init__(environment)
         environment.filters["resources_refusal"] = resources_refusal
         environment.filters["resource_specs"] = resource_specs
-        environment.filters["schema_revision"] = schema_revision
+        environment.filters["schema_revision"] = _schema_revision_of_answers
         environment.filters["migrations_start"] = migrations_start
         environment.globals["py"] = _python_code
         environment.globals["values"] = _test_values

@@ -17,10 +17,13 @@ from copier import run_copy
 
 from tests.harness import copy_working_tree, rendered_file_problems
 from tests.variants import (
+    BASE_VARIANTS,
     COMBINATIONS,
+    FEATURES,
     SAMPLED_DATABASES,
     SAMPLED_PAGINATIONS,
     SUITE_VARIANTS,
+    VARIANTS,
     Variant,
     runtime_shape,
 )
@@ -30,6 +33,15 @@ FEATURE_FILES = {
     "auth": ["src/{package}/auth.py", ".env"],
     "docker": ["Dockerfile", "compose.yaml", ".dockerignore"],
     "github_actions": [".github/workflows/ci.yml", ".github/workflows/template-update.yml"],
+    "jobs": [
+        "src/{package}/broker.py",
+        "src/{package}/job_settings.py",
+        "src/{package}/jobs.py",
+        "src/{package}/outbox.py",
+        "src/{package}/stores/outbox.py",
+        "src/{package}/worker.py",
+        "tests/test_jobs.py",
+    ],
     "observability": [
         "src/{package}/observability.py",
         "src/{package}/tracing.py",
@@ -40,13 +52,22 @@ FEATURE_FILES = {
 }
 
 
+# The combinations with `jobs`: each database and data-access choice with no other feature, and
+# the covering variants, with all of them. Each has its twin without `jobs` among COMBINATIONS.
+JOBS_COMBINATIONS = [
+    *(replace(variant, features=("jobs",)) for variant in BASE_VARIANTS),
+    *(variant for variant in VARIANTS if "jobs" in variant.features),
+]
+RENDERED = [*COMBINATIONS, *JOBS_COMBINATIONS]
+
+
 @pytest.fixture(scope="session")
 def matrix(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """All combinations, rendered side by side from a plain copy of the working tree."""
     # Not a git repository: Copier renders it in place instead of cloning it each time.
     template = copy_working_tree(tmp_path_factory.mktemp("template") / "source")
     root = tmp_path_factory.mktemp("matrix")
-    for variant in COMBINATIONS:
+    for variant in RENDERED:
         run_copy(
             str(template),
             root / variant.id,
@@ -63,7 +84,7 @@ def test_the_matrix_has_every_combination() -> None:
     assert len({variant.id for variant in COMBINATIONS}) == 192
 
 
-@pytest.mark.parametrize("variant", COMBINATIONS, ids=lambda variant: variant.id)
+@pytest.mark.parametrize("variant", RENDERED, ids=lambda variant: variant.id)
 def test_combination_renders_clean(matrix: Path, variant: Variant) -> None:
     project = matrix / variant.id
     files = sorted(path for path in project.rglob("*") if path.is_file())
@@ -125,7 +146,7 @@ def test_packaging_features_change_no_code(matrix: Path) -> None:
     shapes = {runtime_shape(variant): variant for variant in COMBINATIONS}
     suite_runs = {runtime_shape(variant): variant for variant in SUITE_VARIANTS}
     assert len(shapes) == 48
-    assert len(suite_runs) == len(SUITE_VARIANTS) == 22
+    assert len(suite_runs) == len(SUITE_VARIANTS) == 24
     for variant in COMBINATIONS:
         twin = suite_runs.get(runtime_shape(variant), shapes[runtime_shape(variant)])
         assert _code(matrix / variant.id) == _code(matrix / twin.id), (variant.id, twin.id)
@@ -213,3 +234,46 @@ def test_cursor_pagination_differs_from_offsets_only_in_its_module(matrix: Path)
     assert len(modules) == 1
     sampled = [variant for variant in SUITE_VARIANTS if variant.pagination in SAMPLED_PAGINATIONS]
     assert {variant.database for variant in sampled} == {"sqlite", "postgresql", "mariadb"}
+
+
+# The modules a service with `jobs` has of its own.
+_JOBS_MODULES = {
+    "src/{package}/broker.py",
+    "src/{package}/job_settings.py",
+    "src/{package}/jobs.py",
+    "src/{package}/outbox.py",
+    "src/{package}/worker.py",
+    "src/{package}/{layer}/outbox.py",
+    "src/{package}/stores/outbox.py",
+}
+# Where it differs from the service without `jobs` of the same answers: those modules; where the
+# service takes them in (the outbox's store among the stores, its model or table in the package,
+# the database that hands jobs over in the application, the jobs' settings in the service's);
+# the outbox's table, made with the others; and the tests of it.
+_JOBS_SEAMS = {
+    *_JOBS_MODULES,
+    "src/{package}/database.py",
+    "src/{package}/{layer}/__init__.py",
+    "src/{package}/main.py",
+    "src/{package}/settings.py",
+    "migrations/versions/0001_schema.py",
+    "tests/test_jobs.py",
+}
+
+
+def test_jobs_differ_from_their_twins_only_in_their_modules(matrix: Path) -> None:
+    """Each combination with `jobs` is its twin without but for the seams, and each module of
+    its own is one file per data-access choice whatever else was answered: the covering
+    variants' suites, with every database and both data-access choices, run every line of the
+    jobs' code."""
+    versions: dict[tuple[str, str], set[bytes]] = {}
+    for variant in JOBS_COMBINATIONS:
+        twin = replace(variant, features=tuple(f for f in variant.features if f in FEATURES))
+        code = _seams_beside_twin(matrix, variant, twin, _JOBS_SEAMS)
+        package = next((matrix / variant.id / "src").iterdir()).name
+        layer = "models" if variant.data_access == "orm" else "tables"
+        for module in _JOBS_MODULES:
+            path = module.format(package=package, layer=layer)
+            versions.setdefault((variant.data_access, module), set()).add(code[path])
+    assert len(versions) == 2 * len(_JOBS_MODULES)
+    assert all(len(found) == 1 for found in versions.values()), sorted(versions)

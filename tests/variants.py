@@ -73,6 +73,12 @@ DATABASES = ("sqlite", "postgresql", "mariadb")
 DATA_ACCESS = ("orm", "core")
 PAGINATIONS = ("offset", "cursor")
 FEATURES = ("auth", "docker", "github_actions", "observability")
+# A service with `jobs` is the one without but for its jobs' modules, which no other answer
+# but the data-access choice changes, and the seams that reach them (proven in
+# test_matrix.py): the covering variants have it, so its suite runs with every database and
+# both data-access choices, but it does not multiply the combinations.
+SAMPLED_FEATURES = ("jobs",)
+COVERING_FEATURES = (*FEATURES, *SAMPLED_FEATURES)
 # The six database x data-access pairs with the default answers otherwise: no features.
 BASE_VARIANTS = [
     Variant(database, data_access) for database in DATABASES for data_access in DATA_ACCESS
@@ -83,12 +89,12 @@ BASE_VARIANTS = [
 # pagination meets every database.
 VARIANTS = [
     *BASE_VARIANTS,
-    Variant("sqlite", "orm", "offset", FEATURES),
-    Variant("sqlite", "core", "cursor", FEATURES),
-    Variant("postgresql", "orm", "cursor", FEATURES),
-    Variant("postgresql", "core", "offset", FEATURES),
-    Variant("mariadb", "orm", "offset", FEATURES),
-    Variant("mariadb", "core", "cursor", FEATURES),
+    Variant("sqlite", "orm", "offset", COVERING_FEATURES),
+    Variant("sqlite", "core", "cursor", COVERING_FEATURES),
+    Variant("postgresql", "orm", "cursor", COVERING_FEATURES),
+    Variant("postgresql", "core", "offset", COVERING_FEATURES),
+    Variant("mariadb", "orm", "offset", COVERING_FEATURES),
+    Variant("mariadb", "core", "cursor", COVERING_FEATURES),
 ]
 # Resources from other answers, where they differ: each spec with both data-access choices and
 # both databases, auth on and off; ORM and Core of one shape side by side, as some tests
@@ -128,7 +134,7 @@ FUZZ_VARIANTS = [
 ]
 # `docker` and `github_actions` add files around a service and change none of its code (proven
 # in test_matrix.py), so the 192 combinations are 48 services that differ at run time.
-RUNTIME_FEATURES = ("auth", "observability")
+RUNTIME_FEATURES = ("auth", "jobs", "observability")
 
 
 def runtime_shape(variant: Variant) -> tuple[str, str, str, tuple[str, ...], str]:
@@ -137,7 +143,7 @@ def runtime_shape(variant: Variant) -> tuple[str, str, str, tuple[str, ...], str
     return (variant.database, variant.data_access, variant.pagination, features, variant.resources)
 
 
-# Every combination of answers: 3 x 2 x 2 x 16 = 192.
+# Every combination of answers but the sampled features: 3 x 2 x 2 x 16 = 192.
 COMBINATIONS = [
     Variant(database, data_access, pagination, features)
     for database in DATABASES
@@ -162,14 +168,18 @@ SAMPLED_PAGINATIONS = ("cursor",)
 
 def _is_sampled(variant: Variant) -> bool:
     """Whether a variant's suite runs only where the covering set has its shape."""
-    return variant.database in SAMPLED_DATABASES or variant.pagination in SAMPLED_PAGINATIONS
+    return (
+        variant.database in SAMPLED_DATABASES
+        or variant.pagination in SAMPLED_PAGINATIONS
+        or any(feature in SAMPLED_FEATURES for feature in variant.features)
+    )
 
 
 def _suite_variants() -> list[Variant]:
     covering = {runtime_shape(variant): variant for variant in VARIANTS}
     shapes = dict.fromkeys(
         runtime_shape(variant)
-        for variant in COMBINATIONS
+        for variant in [*COMBINATIONS, *VARIANTS]
         if not _is_sampled(variant) or runtime_shape(variant) in covering
     )
     # A covering variant stands for its shape; the others are rendered without packaging.
@@ -177,8 +187,8 @@ def _suite_variants() -> list[Variant]:
 
 
 # One variant per run-time shape of the default resources on SQLite and PostgreSQL with offsets
-# (16), the covering variants of MariaDB and of cursor pagination (6), and the other specs'
-# variants: each runs its own test suite and mypy.
+# (16), the covering variants of MariaDB, of cursor pagination and of `jobs` (8), and the other
+# specs' variants: each runs its own test suite and mypy.
 SUITE_VARIANTS = _suite_variants()
 
 

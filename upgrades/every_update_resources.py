@@ -13,6 +13,8 @@ operations and frozen values, then formatted as Alembic's own are; the owner rev
 any other. A removed resource's modules go with the update; those its owner had edited stay,
 as conflicts.
 
+With `jobs` turned on, the same revision creates the outbox's table; turned off, drops it.
+
 Usage: every_update_resources.py before|after <template folder> <resources> <features>, the
 last two as JSON
 """
@@ -49,6 +51,16 @@ def _previous_resources(template: Path) -> list[dict[str, Any]]:
         return resources
     default: list[dict[str, Any]] = yaml.safe_load((template / _DEFAULT).read_text())
     return default
+
+
+def _previous_features() -> list[str]:
+    """The features the service had before the update, as the last commit's answers hold them."""
+    shown = subprocess.run(
+        ["git", "show", f"HEAD:{_ANSWERS_FILE}"], capture_output=True, text=True, check=False
+    )
+    answers = yaml.safe_load(shown.stdout) if shown.returncode == 0 else {}
+    features: list[str] = (answers or {}).get("features") or []
+    return features
 
 
 def before(template: Path, resources: list[dict[str, Any]]) -> int:
@@ -201,6 +213,14 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
             unsearched += [[name, column] for column in kept.search_removed]
             said.append(f"indexes the searches of {name} anew")
             slug.append(f"index_{name}_searches")
+    # `jobs` turned on or off: the outbox's table comes or goes with it.
+    jobs = ("jobs" in _previous_features(), "jobs" in features)
+    outbox = {(False, True): "create", (True, False): "drop"}.get(jobs)
+    if outbox:
+        said.append(f"{'creates' if outbox == 'create' else 'drops'} the jobs' table outbox_jobs")
+        slug.append(f"{outbox}_outbox_jobs")
+    if outbox == "drop":
+        lost.append("the table outbox_jobs with the jobs it holds")
     kept_modules = _keep_edited_modules({**dict.fromkeys(changes.removed), **moved})
     if not said:
         return 0
@@ -217,6 +237,7 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
             changed=changed,
             searched=searched,
             unsearched=unsearched,
+            outbox=outbox,
             revision=revision,
             down_revision=_head(),
             create_date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
@@ -225,7 +246,7 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
     )
     _uv_run("ruff", "format", "--quiet", str(path))
     print(
-        f"The update changed the resources: {path} {summary}. Rows already there take each "
+        f"The update changed the tables: {path} {summary}. Rows already there take each "
         "new field's default (or none, for an optional one); if rows break a changed field's "
         "new rule, the upgrade stops before changing anything and names them. Review it, "
         "commit it with the update, then run `uv run alembic upgrade head`.",
