@@ -31,8 +31,8 @@ from types import ModuleType
 from typing import Any
 
 from jinja2 import Environment, pass_context
-from jinja2.runtime import Context
 from jinja2.ext import Extension
+from jinja2.runtime import Context
 
 _HERE = Path(__file__).resolve().parent
 

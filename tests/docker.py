@@ -71,6 +71,15 @@ exec mariadbd --user=mysql --datadir="$DATADIR" --bind-address=0.0.0.0 --port=33
 MARIADB_HEALTHCHECK = """#!/bin/sh
 exec mariadb-admin ping
 """
+# Redis as the official image runs it: in the foreground, answering on every interface without
+# a password (protected mode off), keeping its data in /data; its arguments go to the server.
+REDIS_ENTRYPOINT = """#!/bin/sh
+set -e
+mkdir -p /data
+exec redis-server --bind 0.0.0.0 --port 6379 --protected-mode no --daemonize no --dir /data "$@"
+"""
+# The servers whose images a compose file names, as `image: <server>:<tag>`.
+SERVERS = ("postgres", "mariadb", "redis")
 
 
 def docker(*args: str, timeout: float = 600, check: bool = True) -> str:
@@ -107,7 +116,7 @@ def images_from(dockerfile: str, compose: str) -> dict[str, str]:
     """The images a rendered service builds from and runs beside, by role."""
     images = {"python": re.findall(r"^FROM (\S+)", dockerfile, re.M)[0]}
     images["uv"] = re.findall(r"COPY --from=(\S+)", dockerfile)[0]
-    for server in ("postgres", "mariadb"):
+    for server in SERVERS:
         named = re.findall(rf"image: ({server}\S*)", compose)
         if named:
             images[server] = named[0]
@@ -115,14 +124,11 @@ def images_from(dockerfile: str, compose: str) -> dict[str, str]:
 
 
 def _server_images() -> dict[str, str]:
-    """The database servers' images that any rendered compose file may name, by role."""
+    """The servers' images that any rendered compose file may name, by role."""
     compose = "".join(
         path.read_text() for path in (TEMPLATE_ROOT / "includes" / "compose").glob("*.jinja")
     )
-    return {
-        server: re.findall(rf"image: ({server}\S*)", compose)[0]
-        for server in ("postgres", "mariadb")
-    }
+    return {server: re.findall(rf"image: ({server}\S*)", compose)[0] for server in SERVERS}
 
 
 def ensure_base_images(images: dict[str, str], uv_wheel_dir: Path) -> str:
@@ -132,7 +138,7 @@ def ensure_base_images(images: dict[str, str], uv_wheel_dir: Path) -> str:
         return "base images already present: " + _origin(images)
     if all(_pull(name) for name in missing):
         return "base images pulled from their registries"
-    # Every database server's stand-in at once: they share one Debian root file system.
+    # Every server's stand-in at once: they share one Debian root file system.
     _build_stand_ins({**_server_images(), **images}, uv_wheel_dir)
     return "no registry answers: base images are stand-ins built from Debian packages"
 
@@ -167,6 +173,9 @@ def _build_stand_ins(images: dict[str, str], uv_wheel_dir: Path) -> None:
             packages.append("postgresql")
         if "mariadb" in images:
             packages.extend(["mariadb-server", "mariadb-client"])
+        if "redis" in images:
+            # redis-cli, which the compose file's health check runs, comes with it (redis-tools).
+            packages.append("redis-server")
         subprocess.run(
             [
                 "debootstrap",
@@ -187,6 +196,7 @@ def _build_stand_ins(images: dict[str, str], uv_wheel_dir: Path) -> None:
             ("docker-entrypoint.sh", POSTGRES_ENTRYPOINT),
             ("mariadb-entrypoint.sh", MARIADB_ENTRYPOINT),
             ("healthcheck.sh", MARIADB_HEALTHCHECK),
+            ("redis-entrypoint.sh", REDIS_ENTRYPOINT),
         ):
             (root / "usr/local/bin" / name).write_text(script)
             (root / "usr/local/bin" / name).chmod(0o755)
@@ -223,6 +233,15 @@ def _build_stand_ins(images: dict[str, str], uv_wheel_dir: Path) -> None:
                 "--change", "EXPOSE 3306",
                 str(tarball),
                 images["mariadb"],
+            )  # fmt: skip
+        if "redis" in images:
+            docker(
+                "import",
+                *common,
+                "--change", 'ENTRYPOINT ["/usr/local/bin/redis-entrypoint.sh"]',
+                "--change", "EXPOSE 6379",
+                str(tarball),
+                images["redis"],
             )  # fmt: skip
 
         # The uv image holds the binary at /uv, as the real one does: taken from uv's wheel.

@@ -1,5 +1,6 @@
 """The `docker` feature for real: build the rendered image, bring up compose, use the service."""
 
+import json
 import os
 import subprocess
 import time
@@ -27,10 +28,40 @@ VARIANTS = [
     Variant("mariadb", "orm", features=("docker",)),
     Variant("postgresql", "core", features=("docker",)),
     Variant("postgresql", "orm", features=("auth", "docker")),
+    # Redis and the worker beside the service.
+    Variant("postgresql", "orm", features=("docker", "jobs")),
     Variant("sqlite", "orm", features=("docker",)),
     Variant("sqlite", "core", features=("auth", "docker")),
 ]
 IMAGE = PACKAGE_NAME.replace("_", "-")
+# Run in the app's container, as the service's own code: a unit of work that enqueues a job,
+# which prints the job's outbox id; and one that reads what became of a job.
+ENQUEUE = f"""
+import asyncio
+from {PACKAGE_NAME}.outbox import open_database
+from {PACKAGE_NAME}.settings import Settings
+
+async def enqueue():
+    async with open_database(Settings()) as database:
+        async with database.write() as stores:
+            print(await stores.outbox.enqueue("prune_outbox"))
+
+asyncio.run(enqueue())
+"""
+OUTCOME = f"""
+import asyncio, json, sys
+from {PACKAGE_NAME}.outbox import open_database
+from {PACKAGE_NAME}.settings import Settings
+
+async def outcome(outbox_id):
+    async with open_database(Settings()) as database:
+        async with database.read() as stores:
+            job = await stores.outbox.get(outbox_id)
+    done = {{"finished": job.finished_at is not None, "failed": job.failed_at is not None}}
+    print(json.dumps({{**done, "attempts": job.attempts, "error": job.last_error}}))
+
+asyncio.run(outcome(int(sys.argv[1])))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +140,7 @@ def compose(request: pytest.FixtureRequest, tmp_path: Path, wheel_cache: Path) -
 def test_the_image_runs_with_compose(compose: Compose) -> None:
     try:
         compose("up", "--detach", "--no-build", timeout=600)
-        _wait_healthy(compose)
+        _wait_healthy(compose, "app")
         base = f"http://127.0.0.1:{compose.env['APP_PORT']}"
         assert httpx.get(f"{base}/health/ready", timeout=10).status_code == 200
 
@@ -148,18 +179,37 @@ def test_the_image_runs_with_compose(compose: Compose) -> None:
                 "-N", "-e", "SELECT title FROM notes",
             )  # fmt: skip
             assert titles.split() == ["From", "the", "host"]
+        if "jobs" in compose.variant.features:
+            _a_job_runs(compose)
     except BaseException:
         print(compose("logs", "--no-color"))
         raise
 
 
-def _wait_healthy(compose: Compose) -> None:
-    container = compose("ps", "-q", "app").strip()
-    assert container, "compose started no app container"
+def _a_job_runs(compose: Compose) -> None:
+    """A job enqueued in the app's container is run by the worker's, through Redis."""
+    _wait_healthy(compose, "worker")
+    outbox_id = compose("exec", "-T", "app", "python", "-c", ENQUEUE).strip()
+    assert outbox_id.isdigit(), outbox_id
+    deadline = time.monotonic() + 60
+    while not (
+        outcome := json.loads(
+            compose("exec", "-T", "app", "python", "-c", OUTCOME, outbox_id).strip()
+        )
+    )["finished"]:
+        assert not outcome["failed"], f"the job failed: {outcome['error']}"
+        assert time.monotonic() < deadline, f"the worker did not run the job: {outcome}"
+        time.sleep(1)
+    assert outcome["attempts"] == 1, outcome
+
+
+def _wait_healthy(compose: Compose, service: str) -> None:
+    container = compose("ps", "-q", service).strip()
+    assert container, f"compose started no {service} container"
     deadline = time.monotonic() + 180
     while (
         health := docker("inspect", "--format", "{{.State.Health.Status}}", container).strip()
     ) != "healthy":
-        assert health in {"starting", ""}, f"the app container is {health}"
-        assert time.monotonic() < deadline, "the app container did not become healthy"
+        assert health in {"starting", ""}, f"the {service} container is {health}"
+        assert time.monotonic() < deadline, f"the {service} container did not become healthy"
         time.sleep(1)

@@ -387,3 +387,27 @@ def test_a_new_table_indexes_what_filters_and_sorts_but_not_a_unique_field_again
 
     assert 'op.create_index(op.f("ix_books_price"), "books", ["price", "id"])' in text
     assert "ix_books_isbn" not in text
+
+
+def test_with_jobs_a_new_service_creates_the_outbox_last_and_drops_it_first() -> None:
+    text: str = load_extension("resources").schema_revision(
+        list(specs(NOTES).values()), ["auth", "jobs"]
+    )
+    upgrade, downgrade = halves(text)
+
+    assert "tables: users, notes, outbox_jobs." in text
+    assert upgrade.index('"notes"') < upgrade.index('"outbox_jobs"')
+    assert 'op.create_index(op.f("ix_outbox_jobs_offer_after"), "outbox_jobs"' in upgrade
+    # Before the resources' tables, after their search indexes.
+    dropped = [line for line in downgrade.splitlines() if "op.drop_table" in line]
+    assert dropped[0] == '    op.drop_table("outbox_jobs")'
+    assert "outbox_jobs" not in new_service(NOTES)
+
+
+def test_jobs_turned_on_or_off_creates_or_drops_the_outbox_and_back() -> None:
+    created_up, created_down = halves(update(outbox="create"))
+    dropped_up, dropped_down = halves(update(outbox="drop"))
+
+    assert created_up == dropped_down
+    assert created_down == dropped_up == '    op.drop_table("outbox_jobs")'
+    assert 'op.create_table(\n        "outbox_jobs",' in created_up

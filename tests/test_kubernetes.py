@@ -9,7 +9,9 @@ health routes, its settings, its shutdown) and with each other (selectors, refer
 rendered beside its twin without it, and an update that turns it on adds its files alone.
 """
 
+import base64
 import difflib
+import json
 import re
 import secrets
 import subprocess
@@ -37,12 +39,15 @@ _APP = PACKAGE_NAME.replace("_", "-")
 pytestmark = pytest.mark.xdist_group("test_kubernetes")
 
 # Every database the feature supports (SQLite is refused), each with the features that change
-# the manifests (`auth`: a secret and a setting; `observability`: the scrape annotations) and
-# without them, and both data-access choices and paginations among them.
+# the manifests (`auth`: a secret and a setting; `observability`: the scrape annotations;
+# `jobs`: the worker's Deployment, a secret and a setting) and without them, and both
+# data-access choices and paginations among them.
 VARIANTS = [
     Variant("postgresql", "core", features=("docker", "kubernetes")),
-    Variant("postgresql", "orm", "cursor", ("auth", "docker", "kubernetes", "observability")),
-    Variant("mariadb", "orm", features=("docker", "kubernetes")),
+    Variant(
+        "postgresql", "orm", "cursor", ("auth", "docker", "jobs", "kubernetes", "observability")
+    ),
+    Variant("mariadb", "orm", features=("docker", "jobs", "kubernetes")),
     Variant("mariadb", "core", "cursor", ("auth", "docker", "kubernetes", "observability")),
 ]
 # The most connections each server takes by default: PostgreSQL's and MariaDB's max_connections.
@@ -63,16 +68,37 @@ class Build:
     outputs: tuple[Path, Path]
 
     def one(self, kind: str) -> dict[str, Any]:
-        """The object of `kind`; the ConfigMap and the Secret are the service's (and the same
-        in the migrations', as a test asserts)."""
+        """The object of `kind`, the server's and not the worker's; the ConfigMap and the
+        Secret are the service's (and the same in the migrations', as a test asserts)."""
         job = [item for item in self.migrations if item["kind"] == "Job"]
-        (found,) = [item for item in [*self.service, *job] if item["kind"] == kind]
+        (found,) = [
+            item
+            for item in [*self.service, *job]
+            if item["kind"] == kind and _component(item) != "worker"
+        ]
         return found
+
+    @property
+    def worker(self) -> dict[str, Any] | None:
+        """The jobs' worker Deployment, None without `jobs` (a test asserts it is one)."""
+        workers = [item for item in self.service if _component(item) == "worker"]
+        return workers[0] if workers else None
 
     @property
     def settings(self) -> dict[str, str]:
         data: dict[str, str] = self.one("ConfigMap")["data"]
         return data
+
+    @property
+    def features(self) -> list[str]:
+        answers = yaml.safe_load((self.project / ".copier-answers.yml").read_text())
+        features: list[str] = answers["features"]
+        return features
+
+
+def _component(item: dict[str, Any]) -> str | None:
+    component: str | None = item["metadata"].get("labels", {}).get("app.kubernetes.io/component")
+    return component
 
 
 @dataclass(frozen=True)
@@ -164,14 +190,20 @@ def test_every_object_is_valid_for_a_current_kubernetes(build: Build) -> None:
     result = _validate(*build.outputs)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert sorted(item["kind"] for item in build.service) == [
-        "ConfigMap",
-        "Deployment",
-        "HorizontalPodAutoscaler",
-        "PodDisruptionBudget",
-        "Secret",
-        "Service",
-    ]
+    # The worker's Deployment exactly with `jobs`, and nothing else of its own.
+    worker = ["Deployment"] if "jobs" in build.features else []
+    assert sorted(item["kind"] for item in build.service) == sorted(
+        [
+            "ConfigMap",
+            "Deployment",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget",
+            "Secret",
+            "Service",
+            *worker,
+        ]
+    )
+    assert [_component(item) for item in build.service].count("worker") == len(worker)
     assert sorted(item["kind"] for item in build.migrations) == ["ConfigMap", "Job", "Secret"]
     # One settings component: both kustomizations make the same ConfigMap and Secret.
     shared = [item for item in build.service if item["kind"] in {"ConfigMap", "Secret"}]
@@ -195,7 +227,12 @@ def _dockerfile(project: Path) -> str:
 
 
 def _pod_specs(build: Build) -> dict[str, dict[str, Any]]:
-    return {kind: build.one(kind)["spec"]["template"]["spec"] for kind in ("Deployment", "Job")}
+    """The pods' specs by what makes them: the server's Deployment, the migrations' Job and,
+    with `jobs`, the worker's Deployment."""
+    specs = {kind: build.one(kind)["spec"]["template"]["spec"] for kind in ("Deployment", "Job")}
+    if build.worker is not None:
+        specs["worker"] = build.worker["spec"]["template"]["spec"]
+    return specs
 
 
 def test_pods_run_the_release_image_unprivileged_on_a_read_only_file_system(build: Build) -> None:
@@ -205,8 +242,10 @@ def test_pods_run_the_release_image_unprivileged_on_a_read_only_file_system(buil
     (image,) = component["images"]
     user = re.search(r"^USER (\d+)$", _dockerfile(build.project), re.MULTILINE)
     assert user, "the Dockerfile names its user"
+    pods = _pod_specs(build)
+    assert ("worker" in pods) == ("jobs" in build.features)
 
-    for kind, pod in _pod_specs(build).items():
+    for kind, pod in pods.items():
         assert pod["securityContext"] == {
             "runAsNonRoot": True,
             "runAsUser": int(user.group(1)),
@@ -279,6 +318,21 @@ def test_the_grace_period_covers_the_services_shutdown(build: Build) -> None:
     assert "args" not in container
 
 
+def test_the_workers_grace_period_lets_a_job_finish(build: Build) -> None:
+    """On SIGTERM the worker takes no more jobs: Kubernetes kills it only after the grace it
+    gives the jobs it runs, with time to record their outcomes."""
+    assert ("WORKER_SHUTDOWN_GRACE_SECONDS" in build.settings) == ("jobs" in build.features)
+    if build.worker is None:
+        return
+    pod = build.worker["spec"]["template"]["spec"]
+    grace = float(build.settings["WORKER_SHUTDOWN_GRACE_SECONDS"])
+
+    assert pod["terminationGracePeriodSeconds"] >= grace + 10
+    # Nothing delays the SIGTERM: no Service sends the worker requests to drain first.
+    (container,) = pod["containers"]
+    assert "lifecycle" not in container
+
+
 def test_the_job_runs_the_migrations_once_and_apart_from_the_service(build: Build) -> None:
     job = build.one("Job")
     pod = job["spec"]["template"]["spec"]
@@ -297,6 +351,66 @@ def test_the_job_runs_the_migrations_once_and_apart_from_the_service(build: Buil
     assert len(job["metadata"]["name"]) <= 63
 
 
+def _image_command(project: Path) -> list[str]:
+    cmd = re.search(r"^CMD (\[.*\])$", _dockerfile(project), re.MULTILINE)
+    assert cmd, "the Dockerfile runs the service with an exec-form CMD"
+    command: list[str] = json.loads(cmd.group(1))
+    return command
+
+
+def test_the_worker_runs_the_jobs_from_the_services_image_and_settings(build: Build) -> None:
+    if "jobs" not in build.features:
+        assert build.worker is None
+        assert not (build.project / "src" / PACKAGE_NAME / "worker.py").exists()
+        return
+    assert build.worker is not None
+    pod = build.worker["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    (server,) = _pod_specs(build)["Deployment"]["containers"]
+
+    # The image's interpreter, as its CMD runs the server, on the worker's module.
+    interpreter = _image_command(build.project)[:2]
+    assert interpreter == ["python", "-m"]
+    assert container["command"] == [*interpreter, f"{PACKAGE_NAME}.worker"]
+    compose = yaml.safe_load((build.project / "compose.yaml").read_text())
+    assert container["command"] == compose["services"]["worker"]["command"]
+    assert "args" not in container
+    worker = (build.project / "src" / PACKAGE_NAME / "worker.py").read_text()
+    assert '"--alive"' in worker
+    assert container["image"] == server["image"]
+    assert container["envFrom"] == server["envFrom"]
+    assert container["resources"]["requests"] == server["resources"]["requests"]
+    # It serves nothing: no port, no readiness; it is alive while it touches its heartbeat.
+    assert "ports" not in container
+    assert "readinessProbe" not in container
+    for probe in ("startupProbe", "livenessProbe"):
+        assert container[probe]["exec"]["command"] == [*container["command"], "--alive"], probe
+        # A Python process that imports the worker's module: more than a second at times.
+        assert container[probe]["timeoutSeconds"] >= 3, probe
+    startup = container["startupProbe"]
+    assert startup["periodSeconds"] * startup["failureThreshold"] >= 30
+
+    # The heartbeat goes where the read-only pod may write, which the probes' processes see.
+    env = {variable["name"]: variable["value"] for variable in container.get("env", [])}
+    heartbeat = Path(env["WORKER_HEARTBEAT_FILE"])
+    volumes = {volume["name"]: volume for volume in pod["volumes"]}
+    (mount,) = [
+        mount for mount in container["volumeMounts"] if heartbeat.is_relative_to(mount["mountPath"])
+    ]
+    assert "emptyDir" in volumes[mount["name"]]
+    assert not mount.get("readOnly", False)
+    assert (
+        "worker_heartbeat_file:"
+        in (build.project / "src" / PACKAGE_NAME / "job_settings.py").read_text()
+    )
+
+    # A count of its own: the autoscaler scales the server, and no other object names it.
+    assert build.worker["spec"]["replicas"] >= 1
+    name = build.worker["metadata"]["name"]
+    assert build.one("HorizontalPodAutoscaler")["spec"]["scaleTargetRef"]["name"] != name
+    assert all(name not in json.dumps(item) for item in build.service if item is not build.worker)
+
+
 def _selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
     return selector.items() <= labels.items()
 
@@ -310,9 +424,17 @@ def test_service_autoscaler_and_budget_point_at_the_services_pods(build: Build) 
         "PodDisruptionBudget": build.one("PodDisruptionBudget")["spec"]["selector"]["matchLabels"],
         "Service": build.one("Service")["spec"]["selector"],
     }
+    worker_pods = build.worker["spec"]["template"]["metadata"]["labels"] if build.worker else {}
     for kind, selector in selectors.items():
         assert _selects(selector, pods), kind
         assert not _selects(selector, job_pods), kind
+        assert not _selects(selector, worker_pods), kind
+    # The worker's Deployment owns its pods alone, never the server's.
+    if build.worker is not None:
+        worker_selector = build.worker["spec"]["selector"]["matchLabels"]
+        assert _selects(worker_selector, worker_pods)
+        assert not _selects(worker_selector, pods)
+        assert not _selects(worker_selector, job_pods)
 
     (port,) = build.one("Service")["spec"]["ports"]
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
@@ -331,19 +453,24 @@ def test_service_autoscaler_and_budget_point_at_the_services_pods(build: Build) 
     assert "replicas" not in deployment["spec"]
     # At the most pods, the connections their pools hold still leave the server room.
     database = build.project.name.split("-")[0]
-    connections = (
-        autoscaler["maxReplicas"]
-        * int(build.settings["WEB_CONCURRENCY"])
-        * int(build.settings["DATABASE_POOL_SIZE"])
-    )
+    pool = int(build.settings["DATABASE_POOL_SIZE"])
+    connections = autoscaler["maxReplicas"] * int(build.settings["WEB_CONCURRENCY"]) * pool
     assert connections <= 0.8 * _MAX_CONNECTIONS[database]
+    # A worker (one process) holds a pool too: with them, a tenth is still left for the
+    # migrations, the connections the server reserves and your own sessions.
+    workers = build.worker["spec"]["replicas"] if build.worker else 0
+    assert connections + workers * pool <= 0.9 * _MAX_CONNECTIONS[database]
 
 
 def test_settings_are_the_services_and_secrets_stay_out_of_git(build: Build) -> None:
     settings = build.project / _DEPLOY / "settings"
-    features = yaml.safe_load((build.project / ".copier-answers.yml").read_text())["features"]
+    features = build.features
     database = build.project.name.split("-")[0]
-    expected = {"DATABASE_URL"} | ({"JWT_SECRET_KEY"} if "auth" in features else set())
+    expected = (
+        {"DATABASE_URL"}
+        | ({"JWT_SECRET_KEY"} if "auth" in features else set())
+        | ({"REDIS_URL"} if "jobs" in features else set())
+    )
 
     assert set(build.one("Secret")["data"]) == expected
     assert (settings / ".gitignore").read_text().splitlines() == ["secrets.env"]
@@ -358,6 +485,13 @@ def test_settings_are_the_services_and_secrets_stay_out_of_git(build: Build) -> 
     assert example.get("JWT_SECRET_KEY", "") == ""
     driver = {"postgresql": "postgresql+asyncpg://", "mariadb": "mariadb+asyncmy://"}[database]
     assert example["DATABASE_URL"].startswith(driver)
+    # The broker's URL may hold a password: a secret too, set for the server and the worker
+    # (unset, they would look for a Redis on the pod itself).
+    if "jobs" in features:
+        assert example["REDIS_URL"].startswith("redis://")
+        assert "PASSWORD@HOST" in example["REDIS_URL"]
+        secret = base64.b64decode(build.one("Secret")["data"]["REDIS_URL"]).decode()
+        assert secret.startswith("redis://")
 
     assert ("DATABASE_BEHIND_PGBOUNCER" in build.settings) == (database == "postgresql")
     assert ("JWT_EXPIRE_MINUTES" in build.settings) == ("auth" in features)
@@ -376,8 +510,11 @@ def test_settings_are_the_services_and_secrets_stay_out_of_git(build: Build) -> 
 
 def test_pods_are_scraped_with_observability(build: Build) -> None:
     template = build.one("Deployment")["spec"]["template"]
-    features = yaml.safe_load((build.project / ".copier-answers.yml").read_text())["features"]
+    features = build.features
     annotations = template["metadata"].get("annotations", {})
+    # The worker answers no /metrics: a scrape of its pods would only fail.
+    if build.worker is not None:
+        assert "annotations" not in build.worker["spec"]["template"]["metadata"]
 
     if "observability" not in features:
         assert annotations == {}

@@ -112,7 +112,8 @@ SPEC_VARIANTS = [
     Variant("postgresql", "orm", resources="awkward", features=("auth",)),
     Variant("postgresql", "core", resources="awkward", features=("auth",)),
     Variant("sqlite", "core", resources="none", features=("auth",)),
-    Variant("postgresql", "core", resources="none"),
+    # `jobs` without `observability`, which the covering variants all have.
+    Variant("postgresql", "core", resources="none", features=("jobs",)),
     Variant("mariadb", "orm", "cursor", resources="library", features=("auth",)),
     Variant("mariadb", "core", "cursor", resources="library", features=("auth",)),
     Variant("mariadb", "core", resources="awkward"),
@@ -134,11 +135,12 @@ FUZZ_VARIANTS = [
 ]
 # `docker` and `github_actions` add files around a service and change none of its code (proven
 # in test_matrix.py), so the 192 combinations are 48 services that differ at run time.
-RUNTIME_FEATURES = ("auth", "jobs", "observability")
+RUNTIME_FEATURES = ("auth", "observability")
 
 
 def runtime_shape(variant: Variant) -> tuple[str, str, str, tuple[str, ...], str]:
-    """What a variant runs: its answers less the features that only package it."""
+    """What a variant runs: its answers less the features that only package it, and less the
+    sampled ones: a covering variant with `jobs` stands for its shape without."""
     features = tuple(feature for feature in variant.features if feature in RUNTIME_FEATURES)
     return (variant.database, variant.data_access, variant.pagination, features, variant.resources)
 
@@ -168,18 +170,14 @@ SAMPLED_PAGINATIONS = ("cursor",)
 
 def _is_sampled(variant: Variant) -> bool:
     """Whether a variant's suite runs only where the covering set has its shape."""
-    return (
-        variant.database in SAMPLED_DATABASES
-        or variant.pagination in SAMPLED_PAGINATIONS
-        or any(feature in SAMPLED_FEATURES for feature in variant.features)
-    )
+    return variant.database in SAMPLED_DATABASES or variant.pagination in SAMPLED_PAGINATIONS
 
 
 def _suite_variants() -> list[Variant]:
     covering = {runtime_shape(variant): variant for variant in VARIANTS}
     shapes = dict.fromkeys(
         runtime_shape(variant)
-        for variant in [*COMBINATIONS, *VARIANTS]
+        for variant in COMBINATIONS
         if not _is_sampled(variant) or runtime_shape(variant) in covering
     )
     # A covering variant stands for its shape; the others are rendered without packaging.
@@ -187,8 +185,9 @@ def _suite_variants() -> list[Variant]:
 
 
 # One variant per run-time shape of the default resources on SQLite and PostgreSQL with offsets
-# (16), the covering variants of MariaDB, of cursor pagination and of `jobs` (8), and the other
-# specs' variants: each runs its own test suite and mypy.
+# (16, among them two covering variants, which have `jobs`), the covering variants of MariaDB
+# and of cursor pagination (6), and the other specs' variants: each runs its own test suite and
+# mypy.
 SUITE_VARIANTS = _suite_variants()
 
 
