@@ -75,8 +75,8 @@ PAGINATIONS = ("offset", "cursor")
 FEATURES = ("auth", "docker", "github_actions", "observability")
 # A service with `jobs` is the one without but for its jobs' modules, which no other answer
 # but the data-access choice changes, and the seams that reach them (proven in
-# test_matrix.py): the covering variants of SQLite and PostgreSQL have it, so its suite runs
-# with both data-access choices, but it does not multiply the combinations.
+# test_matrix.py): the covering variants have it, so its suite runs with every database and
+# both data-access choices, but it does not multiply the combinations.
 SAMPLED_FEATURES = ("jobs",)
 COVERING_FEATURES = (*FEATURES, *SAMPLED_FEATURES)
 # The six database x data-access pairs with the default answers otherwise: no features.
@@ -93,10 +93,8 @@ VARIANTS = [
     Variant("sqlite", "core", "cursor", COVERING_FEATURES),
     Variant("postgresql", "orm", "cursor", COVERING_FEATURES),
     Variant("postgresql", "core", "offset", COVERING_FEATURES),
-    # Not yet with `jobs`: the suite of a MariaDB service with it hung, twice, on a loaded
-    # machine (a worker stopping mid-statement, it seems); its code is rendered and linted.
-    Variant("mariadb", "orm", "offset", FEATURES),
-    Variant("mariadb", "core", "cursor", FEATURES),
+    Variant("mariadb", "orm", "offset", COVERING_FEATURES),
+    Variant("mariadb", "core", "cursor", COVERING_FEATURES),
 ]
 # Resources from other answers, where they differ: each spec with both data-access choices and
 # both databases, auth on and off; ORM and Core of one shape side by side, as some tests
