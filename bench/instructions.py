@@ -78,6 +78,9 @@ from tests.harness import UV, command_env
 
 DRIVER = BENCH / "instructions_driver.py"
 SERVICES = ["postgresql-core", "postgresql-orm"]
+# Measured beside them as the working tree renders them only (releases before 0.19.0 have no
+# webhooks): what a feature adds to the request path.
+FEATURE_SERVICES = ["postgresql-core-webhooks"]
 # The hand-written apps counted beside them (their modules in bench/apps), and the service whose
 # venv they run in and whose migrations make their databases.
 LEAN_APPS = {"lean-sqlalchemy": "lean_sqlalchemy:app", "lean-orm": "lean_orm:app"}
@@ -125,6 +128,7 @@ def apps_to_measure(against: str, only: set[str]) -> list[App]:
         if against:
             variants.append((f"{name} {against}", f"{name}@{against}"))
         apps += [App(label, variant, _database(variant)) for label, variant in variants]
+    apps += [App(name, name, _database(name)) for name in FEATURE_SERVICES]
     unknown = only - {app.name for app in apps}
     if unknown:
         raise SystemExit(f"--only: no app named {', '.join(sorted(unknown))}")
@@ -341,7 +345,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated app names (default: all): " + ", ".join([*LEAN_APPS, *SERVICES]),
+        help="comma-separated app names (default: all): "
+        + ", ".join([*LEAN_APPS, *SERVICES, *FEATURE_SERVICES]),
     )
     parser.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="processes under callgrind at once"

@@ -122,6 +122,13 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "data_access": "core",
         "features": ["auth", "observability"],
     },
+    # Every change a webhook event: a POST writes its event to the outbox in its transaction,
+    # and hands it to Redis once committed.
+    "postgresql-core-webhooks": {
+        "database": "postgresql",
+        "data_access": "core",
+        "features": ["jobs", "webhooks"],
+    },
     "postgresql-core-cursor": {
         "database": "postgresql",
         "data_access": "core",

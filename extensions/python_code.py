@@ -627,6 +627,8 @@ def _stores(resource_specs: list[dict[str, Any]], features: list[str]) -> dict[s
     stores.update({spec["name"]: f"{spec['class_name']}Store" for spec in resource_specs})
     if "jobs" in features:
         stores["outbox"] = "OutboxStore"
+    if "webhooks" in features:
+        stores["webhooks"] = "WebhookStore"
     return stores
 
 
@@ -644,9 +646,75 @@ def store_attributes(
     return "\n".join(f"        self.{name} = {store}({argument})" for name, store in stores.items())
 
 
-def routers_included(resource_specs: list[dict[str, Any]]) -> str:
-    """The lines of `create_app` that include each resource's router."""
-    return "\n".join(f"    app.include_router({spec['name']}.router)" for spec in resource_specs)
+def webhook_events(resource_specs: list[dict[str, Any]]) -> str:
+    """The `webhooks` schemas' event type and list: each resource's created, updated and
+    deleted, in the order of the answers."""
+    events = [
+        f"{spec['singular']}.{change}"
+        for spec in resource_specs
+        for change in ("created", "updated", "deleted")
+    ]
+    literal = wrapped("WebhookEvent = Literal", [_json(event) for event in events], "[]")
+    return f"{literal}\nWEBHOOK_EVENTS: tuple[str, ...] = get_args(WebhookEvent)"
+
+
+def change_unit(
+    resource: dict[str, Any], change: str, call: str, features: list[str], unit: str = "write"
+) -> str:
+    """A route's unit of work that makes a change (`created`, `updated`, `deleted`) by the
+    store `call`: with `webhooks`, the unit emits the change's event too, so it is a
+    transaction (`database.write()`), whichever `unit` the change needs alone."""
+    webhooks = "webhooks" in features
+    unit = "write" if webhooks else unit
+    lines = [f"    async with database.{unit}() as stores:"]
+    if change == "created" and not webhooks:
+        return "\n".join([*lines, f"        return await {call}"])
+    # The variable is named after the change: `created`, `updated`, `deleted`.
+    lines.append(f"        {change} = await {call}")
+    if not webhooks:
+        return "\n".join(lines)
+    one = resource["singular"]
+    # A deleted row's event says which it was; the others carry the row as the API shows it.
+    data = f'{{"id": {one}_id}}' if change == "deleted" else f'{change}.model_dump(mode="json")'
+    arguments = ['"publish_event"', f'event="{one}.{change}"', f"data={data}"]
+    if change == "created":
+        lines.append(wrapped("await stores.outbox.enqueue", arguments, "()", 8))
+        return "\n".join([*lines, "    return created"])
+    condition = "updated is not None" if change == "updated" else "deleted"
+    lines.append(f"        if {condition}:")
+    lines.append(wrapped("await stores.outbox.enqueue", arguments, "()", 12))
+    return "\n".join(lines)
+
+
+def database_driver(database: str) -> str:
+    """The requirement of the database's asyncio driver."""
+    return {"postgresql": "asyncpg>=0.30", "mariadb": "asyncmy>=0.2.10"}.get(
+        database, "aiosqlite>=0.21"
+    )
+
+
+def settings_class(features: list[str]) -> str:
+    """The head of `Settings`: a section of settings per concern, the features' among them."""
+    bases = ["DatabaseSettings", "RequestLimits", "ServerSettings"]
+    sections = {"auth": "AuthSettings", "jobs": "JobSettings", "webhooks": "WebhookSettings"}
+    bases += [section for feature, section in sections.items() if feature in features]
+    return call("class Settings", bases, 0, ":")
+
+
+def _feature_routers(features: list[str]) -> list[str]:
+    return ["webhooks"] if "webhooks" in features else []
+
+
+def router_modules(resource_specs: list[dict[str, Any]], features: list[str]) -> list[str]:
+    """The router modules `main.py` imports, in ruff's order."""
+    resources = [spec["name"] for spec in resource_specs]
+    return sorted(["health", "users", *resources, *_feature_routers(features)])
+
+
+def routers_included(resource_specs: list[dict[str, Any]], features: list[str]) -> str:
+    """The lines of `create_app` that include each resource's router, then the features'."""
+    modules = [*(spec["name"] for spec in resource_specs), *_feature_routers(features)]
+    return "\n".join(f"    app.include_router({module}.router)" for module in modules)
 
 
 def main_imports(features: list[str]) -> str:

@@ -138,6 +138,65 @@ _OUTBOX = """\
 """
 _DROP_OUTBOX = '    op.drop_table("outbox_jobs")\n'
 
+# The subscriptions and deliveries of the `webhooks` feature.
+_WEBHOOKS = """\
+    op.create_table(
+        "webhooks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("events", sa.JSON(), nullable=False),
+        sa.Column("secret", sa.String(length=50), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"],
+            ["users.id"],
+            name=op.f("fk_webhooks_owner_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhooks")),
+    )
+    op.create_index(op.f("ix_webhooks_owner_id"), "webhooks", ["owner_id"])
+    op.create_table(
+        "webhook_deliveries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("webhook_id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("event", sa.String(length=100), nullable=False),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("response_status", sa.Integer(), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["webhook_id"],
+            ["webhooks.id"],
+            name=op.f("fk_webhook_deliveries_webhook_id_webhooks"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
+    )
+    op.create_index(op.f("ix_webhook_deliveries_event_id"), "webhook_deliveries", ["event_id"])
+    op.create_index(
+        op.f("ix_webhook_deliveries_webhook_id_id"),
+        "webhook_deliveries",
+        ["webhook_id", "id"],
+    )
+"""
+_DROP_WEBHOOKS = '    op.drop_table("webhook_deliveries")\n    op.drop_table("webhooks")\n'
+
 
 def call(head: str, args: Sequence[str], indent: int = 0, tail: str = "") -> str:
     """`head(args)` then `tail` at `indent` spaces: on one line if it fits, else one argument a
@@ -561,6 +620,7 @@ class _Changes(NamedTuple):
     unsearched: list[list[str]]
     users: bool
     outbox: str | None
+    webhooks: str | None
 
 
 def _pairs(name: str, pairs: list[list[str]], comment: str) -> str:
@@ -588,6 +648,7 @@ def revision(
     unsearched: Sequence[list[str]] = (),
     users: bool = False,
     outbox: str | None = None,
+    webhooks: str | None = None,
 ) -> str:
     """The text of an Alembic revision `revision` on `down_revision` that changes the tables:
     - `created`: normalized resources whose tables it creates, in an order where each refers
@@ -601,7 +662,8 @@ def revision(
       undoing;
     - `searched` / `unsearched`: [[table, column]], trigram indexes it creates (beside those
       of the created resources' searches) / drops;
-    - `outbox`: "create" or "drop", the outbox's table (`jobs` turned on, or off)."""
+    - `outbox`: "create" or "drop", the outbox's table (`jobs` turned on, or off);
+    - `webhooks`: "create" or "drop", the webhooks' tables (`webhooks` turned on, or off)."""
     searched = [[spec["name"], name] for spec in created for name in spec["search"]] + [
         list(pair) for pair in searched
     ]
@@ -662,6 +724,7 @@ depends_on: str | Sequence[str] | None = None
         unsearched,
         users,
         outbox,
+        webhooks,
     )
     return text + _upgrade(changes) + _downgrade(changes)
 
@@ -681,10 +744,12 @@ def _upgrade(changes: "_Changes") -> str:
     for change in changes.changed:
         lines += change_field(change["forward"])
     lines += [f'    op.drop_table("{resource["name"]}")' for resource in reversed(changes.dropped)]
-    text = _block(lines) + (_DROP_OUTBOX if changes.outbox == "drop" else "")
+    text = _block(lines) + (_DROP_WEBHOOKS if changes.webhooks == "drop" else "")
+    text += _DROP_OUTBOX if changes.outbox == "drop" else ""
     tables = [_USERS] if changes.users else []
     tables += [create_table(resource) for resource in changes.created]
     tables += [_OUTBOX] if changes.outbox == "create" else []
+    tables += [_WEBHOOKS] if changes.webhooks == "create" else []
     lines = []
     for change in changes.extended:
         lines += add_fields(change["resource"], change["fields"])
@@ -705,6 +770,8 @@ def _downgrade(changes: "_Changes") -> str:
         lines.append("    _drop_trigram_indexes(_SEARCHED)")
     for change in reversed(changes.extended):
         lines += drop_fields(change["resource"]["name"], change["fields"])
+    if changes.webhooks == "create":
+        lines += ['    op.drop_table("webhook_deliveries")', '    op.drop_table("webhooks")']
     if changes.outbox == "create":
         lines.append('    op.drop_table("outbox_jobs")')
     lines += [f'    op.drop_table("{resource["name"]}")' for resource in reversed(changes.created)]
@@ -713,6 +780,7 @@ def _downgrade(changes: "_Changes") -> str:
     text = _block(lines)
     text += "".join(create_table(resource) for resource in changes.dropped)
     text += _OUTBOX if changes.outbox == "drop" else ""
+    text += _WEBHOOKS if changes.webhooks == "drop" else ""
     # A renamed table's own changes are undone under its new name, then it takes its old one,
     # which the changes to other tables' references need.
     renamed_names = [table["new"] for table in changes.renamed]

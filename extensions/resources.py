@@ -26,6 +26,7 @@ are never registered in `sys.modules`: neither release ever runs the other's cod
 """
 
 import importlib.util
+import textwrap
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -72,17 +73,22 @@ def resource_specs(resources: list[dict[str, Any]], features: list[str]) -> list
 def schema_revision(specs: list[dict[str, Any]], features: list[str]) -> str:
     """A new service's one Alembic revision: the users' table, then its resources' tables in
     the answer's order (each refers only to those before it), their constraints and indexes;
-    with `jobs`, the outbox's table last."""
+    with `jobs`, the outbox's table, then with `webhooks` the webhooks' tables."""
     jobs = "jobs" in features
-    names = ", ".join(["users", *(spec["name"] for spec in specs), *(["outbox_jobs"] * jobs)])
+    webhooks = "webhooks" in features
+    feature_tables = ["outbox_jobs"] * jobs + ["webhooks", "webhook_deliveries"] * webhooks
+    names = ", ".join(["users", *(spec["name"] for spec in specs), *feature_tables])
     text: str = _revision.revision(
         revision="0001",
         down_revision=None,
         create_date="when the service was made",
-        message=f"Create the service's tables: {names}.",
+        # After the docstring's opening quotes, within the line length; one that fits is as
+        # it always was.
+        message=textwrap.fill(f"Create the service's tables: {names}.", 97),
         created=specs,
         users=True,
         outbox="create" if jobs else None,
+        webhooks="create" if webhooks else None,
     )
     return text
 

@@ -260,13 +260,17 @@ def change(resource: dict[str, Any]) -> str:
     return f'    change = {{"{column}": (await {one}_body(client{owner}))["{column}"]}}'
 
 
-def statements_creating(resource: dict[str, Any], data_access: str, database: str) -> str:
+def statements_creating(
+    resource: dict[str, Any], data_access: str, database: str, features: list[str]
+) -> str:
     """What creating a row runs, each statement's first word, as the test expects them: the
     lines at 4 spaces, comments first, that set `expected`."""
     orm = data_access == "orm"
     looked_up = len(resource["references"]) if orm and database == "sqlite" else 0
     loaded = len([field for field in resource["references"] if field["embedded"]]) if orm else 0
     written = ["SELECT"] * looked_up + ["INSERT"] + ["SELECT"] * loaded
+    webhooks = "webhooks" in features
+    written += ["INSERT"] * webhooks
     lines = []
     if orm and looked_up:
         lines.append(
@@ -278,6 +282,8 @@ def statements_creating(resource: dict[str, Any], data_access: str, database: st
             "    # The INSERT, then what the new row shows of each row it refers to, loaded by"
             " its id."
         )
+    if webhooks:
+        lines.append("    # Then the change's event, a job in the outbox, in the same transaction.")
     lines.append(
         "    # With `auth` (`headers` carry a token), the caller is looked up before anything else."
     )
@@ -734,3 +740,30 @@ def list_test_imports(resource: dict[str, Any], resource_specs: list[dict[str, A
         + ", ".join(sorted(factories[module]))
         for module in sorted(factories)
     )
+
+
+def resource_creators(resource_specs: list[dict[str, Any]]) -> str:
+    """The imports of each resource's `create_<singular>` factory, a module a line."""
+    return "\n".join(
+        f"from tests.factories.{spec['name']} import create_{spec['singular']}"
+        for spec in sorted(resource_specs, key=lambda spec: spec["name"])
+    )
+
+
+def webhook_shapes(resource_specs: list[dict[str, Any]]) -> str:
+    """`SHAPES` of the webhooks' tests: each resource's path, event prefix, factory and whether
+    a user owns it."""
+    lines = []
+    for spec in resource_specs:
+        one = spec["singular"]
+        args = [
+            f'"/{spec["name"]}"',
+            f'"{one}"',
+            f"create_{one}",
+            f"owned={spec['owner'] is not None}",
+        ]
+        line = f"    Shape({', '.join(args)}),"
+        if len(line) > LINE_LENGTH:
+            line = "    Shape(\n" + "".join(f"        {arg},\n" for arg in args) + "    ),"
+        lines.append(line)
+    return "SHAPES = [\n" + "".join(f"{line}\n" for line in lines) + "]"

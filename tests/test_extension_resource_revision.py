@@ -411,3 +411,32 @@ def test_jobs_turned_on_or_off_creates_or_drops_the_outbox_and_back() -> None:
     assert created_up == dropped_down
     assert created_down == dropped_up == '    op.drop_table("outbox_jobs")'
     assert 'op.create_table(\n        "outbox_jobs",' in created_up
+
+
+def test_with_webhooks_a_new_service_creates_their_tables_after_the_users_and_outbox() -> None:
+    text: str = load_extension("resources").schema_revision(
+        list(specs(NOTES).values()), ["jobs", "webhooks"]
+    )
+    upgrade, downgrade = halves(text)
+
+    assert "tables: users, notes, outbox_jobs, webhooks, webhook_deliveries." in text
+    assert upgrade.index('"outbox_jobs"') < upgrade.index('"webhooks"')
+    assert upgrade.index('"webhooks",') < upgrade.index('"webhook_deliveries",')
+    dropped = [line for line in downgrade.splitlines() if "op.drop_table" in line]
+    assert dropped[:3] == [
+        '    op.drop_table("webhook_deliveries")',
+        '    op.drop_table("webhooks")',
+        '    op.drop_table("outbox_jobs")',
+    ]
+
+
+def test_webhooks_turned_on_or_off_creates_or_drops_their_tables_and_back() -> None:
+    created_up, created_down = halves(update(webhooks="create"))
+    dropped_up, dropped_down = halves(update(webhooks="drop"))
+
+    assert created_up == dropped_down
+    assert created_down == dropped_up
+    assert dropped_up.splitlines() == [
+        '    op.drop_table("webhook_deliveries")',
+        '    op.drop_table("webhooks")',
+    ]

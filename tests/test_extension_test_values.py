@@ -97,8 +97,8 @@ def test_a_patch_changes_the_first_text_or_else_a_boolean() -> None:
 
 
 def test_creating_a_row_runs_a_lookup_per_reference_only_on_orm_sqlite() -> None:
-    on_sqlite = values.statements_creating(BOOKS, "orm", "sqlite").splitlines()
-    on_core = values.statements_creating(BOOKS, "core", "sqlite").splitlines()
+    on_sqlite = values.statements_creating(BOOKS, "orm", "sqlite", []).splitlines()
+    on_core = values.statements_creating(BOOKS, "core", "sqlite", []).splitlines()
 
     assert on_sqlite[0].startswith("    # SQLite names no foreign key")
     assert on_sqlite[-1] == (
@@ -106,6 +106,15 @@ def test_creating_a_row_runs_a_lookup_per_reference_only_on_orm_sqlite() -> None
     )
     assert on_core[-1] == '    expected = (["SELECT"] if headers else []) + ["INSERT"]'
     assert len(on_core) == 2
+
+
+def test_with_webhooks_creating_a_row_writes_its_event_in_the_same_transaction() -> None:
+    lines = values.statements_creating(BOOKS, "core", "postgresql", ["jobs", "webhooks"])
+
+    assert lines.splitlines()[-1] == (
+        '    expected = (["SELECT"] if headers else []) + ["INSERT", "INSERT"]'
+    )
+    assert "the change's event" in lines
 
 
 def test_a_reference_test_imports_the_factories_of_both_ends() -> None:

@@ -43,6 +43,14 @@ FEATURE_FILES = {
         "tests/jobs.py",
         "tests/test_jobs.py",
     ],
+    "webhooks": [
+        "src/{package}/webhook_settings.py",
+        "src/{package}/webhooks.py",
+        "src/{package}/routers/webhooks.py",
+        "src/{package}/schemas/webhooks.py",
+        "src/{package}/stores/webhooks.py",
+        "tests/test_webhooks.py",
+    ],
     "observability": [
         "src/{package}/observability.py",
         "src/{package}/tracing.py",
@@ -253,11 +261,26 @@ _JOBS_MODULES = {
     "src/{package}/{layer}/outbox.py",
     "src/{package}/stores/outbox.py",
 }
+# The modules `webhooks` adds (the covering variants, which have `jobs`, have it too).
+_WEBHOOKS_MODULES = {
+    "src/{package}/access/webhooks.py",
+    "src/{package}/routers/webhooks.py",
+    "src/{package}/schemas/webhooks.py",
+    "src/{package}/webhook_settings.py",
+    "src/{package}/webhooks.py",
+    "src/{package}/{layer}/webhooks.py",
+    "src/{package}/stores/webhooks.py",
+}
 # Where it differs from the service without `jobs` of the same answers: those modules; where the
 # service takes them in (the outbox's store among the stores, its model or table in the package,
 # the database that hands jobs over in the application, the jobs' settings in the service's);
-# the outbox's table, made with the others; and the tests of it.
+# the outbox's table, made with the others; and the tests of it. With `webhooks`, its modules,
+# the routes that emit each change's event and the tests that count a creation's statements.
 _JOBS_SEAMS = {
+    *_WEBHOOKS_MODULES,
+    "src/{package}/routers/notes.py",
+    "tests/test_notes.py",
+    "tests/test_webhooks.py",
     *_JOBS_MODULES,
     "src/{package}/database.py",
     "src/{package}/{layer}/__init__.py",

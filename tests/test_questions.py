@@ -67,6 +67,8 @@ def test_core_variant_has_tables_not_models(tmp_path: Path) -> None:
         ({"pagination": "page"}, "page"),
         ({"database": "postgresql", "features": ["kubernetes"]}, "kubernetes needs docker"),
         ({"features": ["docker", "kubernetes"]}, "kubernetes needs a database server"),
+        ({"features": ["webhooks"]}, "webhooks needs jobs"),
+        ({"features": ["jobs", "webhooks"], "resources": []}, "webhooks needs a resource"),
     ],
     ids=[
         "empty-project",
@@ -88,6 +90,8 @@ def test_core_variant_has_tables_not_models(tmp_path: Path) -> None:
         "unknown-pagination",
         "kubernetes-without-docker",
         "kubernetes-with-sqlite",
+        "webhooks-without-jobs",
+        "webhooks-without-resources",
     ],
 )
 def test_bad_answer_is_refused_and_nothing_written(

@@ -191,22 +191,22 @@ def test_changing_answers_rerenders_the_service(
         commit(project, f"Change {change}")
 
 
-def test_turning_auth_and_jobs_on_later_migrates_a_database_already_in_use(
+def test_turning_auth_jobs_and_webhooks_on_later_migrates_a_database_already_in_use(
     release_clone: ReleaseClone, tmp_path: Path
 ) -> None:
     """The chain of migrations is one for every answer: a database migrated by a service of
-    the previous release without `auth` or `jobs` takes the current release's migrations, both
-    on; the outbox's table comes with a revision the update writes, and goes with another when
-    `jobs` is turned off again."""
+    the previous release without `auth`, `jobs` or `webhooks` takes the current release's
+    migrations, all on; the outbox's and the webhooks' tables come with a revision the update
+    writes, and go with another when `jobs` and `webhooks` are turned off again."""
     answers = Variant("sqlite", "orm").answers
     project = copy(release_clone.path, release_clone.previous.tag, tmp_path / "service", answers)
-    service = Service("auth and jobs turned on later", project, PACKAGE_NAME)
+    service = Service("auth, jobs and webhooks turned on later", project, PACKAGE_NAME)
     service.sync()
     service.run("alembic", "upgrade", "head")
     applied_before = service.run("alembic", "current")
     commit(project, "Service, its database migrated")
 
-    update(project, release_clone.current.tag, data={"features": ["auth", "jobs"]})
+    update(project, release_clone.current.tag, data={"features": ["auth", "jobs", "webhooks"]})
     service.sync()
     service.run("alembic", "upgrade", "head")
 
@@ -215,17 +215,21 @@ def test_turning_auth_and_jobs_on_later_migrates_a_database_already_in_use(
     assert f"{head} (head)" in service.run("alembic", "current")
     # What the old service applied lies below the new head, on its one line of revisions.
     assert applied_before.split()[0] in service.run("alembic", "history")
-    (created,) = (project / "migrations" / "versions").glob("*_create_outbox_jobs.py")
-    service.check("tests/test_jobs.py")
-    commit(project, "Update, auth and jobs on")
+    (created,) = (project / "migrations" / "versions").glob(
+        "*_create_outbox_jobs_create_webhooks.py"
+    )
+    service.check("tests/test_jobs.py", "tests/test_webhooks.py")
+    commit(project, "Update, auth, jobs and webhooks on")
 
     update(project, release_clone.current.tag, data={"features": ["auth"]})
     service.sync()
     service.run("alembic", "upgrade", "head")
 
     service.run("alembic", "check")
-    assert len(list((project / "migrations" / "versions").glob("*_drop_outbox_jobs.py"))) == 1
+    versions = project / "migrations" / "versions"
+    assert len(list(versions.glob("*_drop_outbox_jobs_drop_webhooks.py"))) == 1
     assert not (project / "src" / PACKAGE_NAME / "outbox.py").exists()
+    assert not (project / "src" / PACKAGE_NAME / "webhooks.py").exists()
     service.run("alembic", "downgrade", created.name.split("_")[0])
     service.run("alembic", "upgrade", "head")
 

@@ -38,7 +38,8 @@ _NOTES = [{"name": "notes", "owner": "author"}]
 
 
 def _paths(variant: Variant) -> dict[str, set[str]]:
-    """The routes a variant serves: health, users, and five per resource of its spec."""
+    """The routes a variant serves: health, users, and five per resource of its spec; the
+    features' own."""
     paths = {
         "/health/live": {"get"},
         "/health/ready": {"get"},
@@ -47,6 +48,12 @@ def _paths(variant: Variant) -> dict[str, set[str]]:
     }
     if "auth" in variant.features:
         paths |= {"/auth/token": {"post"}, "/users/me": {"get"}}
+    if "webhooks" in variant.features:
+        paths |= {
+            "/webhooks": {"get", "post"},
+            "/webhooks/{webhook_id}": {"get", "delete"},
+            "/webhooks/{webhook_id}/deliveries": {"get"},
+        }
     resources = resources_of(variant.resources)
     for resource in _NOTES if resources is None else resources:
         name = resource["name"]

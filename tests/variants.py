@@ -77,7 +77,8 @@ FEATURES = ("auth", "docker", "github_actions", "observability")
 # but the data-access choice changes, and the seams that reach them (proven in
 # test_matrix.py): the covering variants have it, so its suite runs with every database and
 # both data-access choices, but it does not multiply the combinations.
-SAMPLED_FEATURES = ("jobs",)
+# `webhooks` (which needs `jobs`) likewise: the covering variants have it too.
+SAMPLED_FEATURES = ("jobs", "webhooks")
 COVERING_FEATURES = (*FEATURES, *SAMPLED_FEATURES)
 # The six database x data-access pairs with the default answers otherwise: no features.
 BASE_VARIANTS = [
@@ -105,8 +106,10 @@ VARIANTS = [
 SPEC_VARIANTS = [
     Variant("sqlite", "orm", resources="library", features=("auth",)),
     Variant("sqlite", "core", resources="library", features=("auth",)),
-    Variant("postgresql", "orm", "cursor", resources="library"),
-    Variant("postgresql", "core", "cursor", resources="library"),
+    # Webhooks are tested per resource: every shape of the library's, with both data-access
+    # choices (the covering variants run them with the notes, and with `auth`).
+    Variant("postgresql", "orm", "cursor", resources="library", features=("jobs", "webhooks")),
+    Variant("postgresql", "core", "cursor", resources="library", features=("jobs", "webhooks")),
     Variant("sqlite", "orm", "cursor", resources="awkward"),
     Variant("sqlite", "core", "cursor", resources="awkward"),
     Variant("postgresql", "orm", resources="awkward", features=("auth",)),

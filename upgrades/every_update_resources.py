@@ -13,7 +13,8 @@ operations and frozen values, then formatted as Alembic's own are; the owner rev
 any other. A removed resource's modules go with the update; those its owner had edited stay,
 as conflicts.
 
-With `jobs` turned on, the same revision creates the outbox's table; turned off, drops it.
+With `jobs` turned on, the same revision creates the outbox's table; turned off, drops it;
+likewise the webhooks' tables with `webhooks`.
 
 Usage: every_update_resources.py before|after <template folder> <resources> <features>, the
 last two as JSON
@@ -221,6 +222,15 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
         slug.append(f"{outbox}_outbox_jobs")
     if outbox == "drop":
         lost.append("the table outbox_jobs with the jobs it holds")
+    # `webhooks` turned on or off: the subscriptions' and deliveries' tables come or go with it.
+    hooked = ("webhooks" in _previous_features(), "webhooks" in features)
+    webhooks = {(False, True): "create", (True, False): "drop"}.get(hooked)
+    if webhooks:
+        verb = "creates" if webhooks == "create" else "drops"
+        said.append(f"{verb} the webhooks' tables webhooks and webhook_deliveries")
+        slug.append(f"{webhooks}_webhooks")
+    if webhooks == "drop":
+        lost.append("the tables webhooks and webhook_deliveries with the subscriptions they hold")
     kept_modules = _keep_edited_modules({**dict.fromkeys(changes.removed), **moved})
     if not said:
         return 0
@@ -238,10 +248,12 @@ def after(template: Path, resources: list[dict[str, Any]], features: list[str]) 
             searched=searched,
             unsearched=unsearched,
             outbox=outbox,
+            webhooks=webhooks,
             revision=revision,
             down_revision=_head(),
             create_date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
-            message=textwrap.fill(f"{summary[0].upper()}{summary[1:]}.", 99),
+            # After the docstring's opening quotes, within the line length.
+            message=textwrap.fill(f"{summary[0].upper()}{summary[1:]}.", 97),
         )
     )
     _uv_run("ruff", "format", "--quiet", str(path))
