@@ -108,20 +108,25 @@ _USERS = """\
     )
 """
 
-# The outbox of the `jobs` feature: the jobs units of work enqueued, kept with their data.
-_OUTBOX = """\
-    op.create_table(
-        "outbox_jobs",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("job", sa.String(length=100), nullable=False),
-        sa.Column("arguments", sa.JSON(), nullable=False),
+# The `created_at` column of the features' tables, as `_timestamps()` has it (they have no
+# `updated_at`).
+_CREATED_AT = """\
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
             server_default=sa.func.now(),
             nullable=False,
         ),
-        sa.Column(
+"""
+
+# The outbox of the `jobs` feature: the jobs units of work enqueued, kept with their data.
+_OUTBOX = f"""\
+    op.create_table(
+        "outbox_jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job", sa.String(length=100), nullable=False),
+        sa.Column("arguments", sa.JSON(), nullable=False),
+{_CREATED_AT}        sa.Column(
             "offer_after",
             sa.DateTime(timezone=True),
             server_default=sa.func.now(),
@@ -139,7 +144,7 @@ _OUTBOX = """\
 _DROP_OUTBOX = '    op.drop_table("outbox_jobs")\n'
 
 # The subscriptions and deliveries of the `webhooks` feature.
-_WEBHOOKS = """\
+_WEBHOOKS = f"""\
     op.create_table(
         "webhooks",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -147,13 +152,7 @@ _WEBHOOKS = """\
         sa.Column("events", sa.JSON(), nullable=False),
         sa.Column("secret", sa.String(length=50), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
-        sa.ForeignKeyConstraint(
+{_CREATED_AT}        sa.ForeignKeyConstraint(
             ["owner_id"],
             ["users.id"],
             name=op.f("fk_webhooks_owner_id_users"),
@@ -169,13 +168,7 @@ _WEBHOOKS = """\
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("event", sa.String(length=100), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
-        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+{_CREATED_AT}        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
         sa.Column("response_status", sa.Integer(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
